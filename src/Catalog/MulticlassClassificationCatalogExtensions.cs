@@ -1,0 +1,30 @@
+using Microsoft.ML.Data;
+using MlNetTriplet;
+
+namespace Microsoft.ML;
+
+/// <summary>MlNetTriplet's multiclass trainers on <c>mlContext.MulticlassClassification.Trainers</c>.</summary>
+public static class MulticlassClassificationCatalogExtensions
+{
+    /// <summary>A convolutional network image classifier with default options except the column names.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key-typed label column.</param>
+    /// <param name="featureColumnName"><c>Vector&lt;Single&gt;</c> column of C x H x W images.</param>
+    /// <param name="imageShape">Image shape, when the column does not carry it (see <see cref="CnnClassifierTrainer.Options.ImageShape"/>).</param>
+    public static CnnClassifierTrainer Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", ImageShape? imageShape = null) =>
+        catalog.Cnn(new CnnClassifierTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ImageShape = imageShape,
+        });
+
+    /// <summary>A convolutional network image classifier.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">Network, training and column options.</param>
+    public static CnnClassifierTrainer Cnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        CnnClassifierTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new CnnClassifierTrainer(catalog.GetEnvironment(), options);
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetTriplet.Data;
+
+/// <summary>Schema checks shared by the estimators and transformers; every message names the column, its role and
+/// what was expected, in ML.NET's wording.</summary>
+internal static class SchemaChecks
+{
+    public static DataViewSchema.Column FindColumn(DataViewSchema schema, string name, string role)
+    {
+        var column = schema.GetColumnOrNull(name);
+        if (column is null)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Could not find {role} column '{name}'. Input columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.");
+        return column.Value;
+    }
+
+    /// <summary>A known-size <c>Vector&lt;Single&gt;</c>, of <paramref name="expectedSize"/> when given.</summary>
+    public static int CheckFloatVector(DataViewSchema.Column column, string role, int? expectedSize = null)
+    {
+        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single
+            || size == 0 || (expectedSize is int e && size != e))
+            throw Mismatch(role, column.Name, expectedSize is int s ? $"Vector<Single, {s}>" : "Vector<Single> of known size",
+                $"{column.Type}");
+        return size;
+    }
+
+    /// <summary>A key-typed label, as ML.NET's multiclass trainers take it; returns its key count.</summary>
+    public static int CheckKeyLabel(DataViewSchema.Column column)
+    {
+        if (column.Type is not KeyDataViewType key || key.RawType != typeof(uint))
+            throw Mismatch("label", column.Name, "Key<UInt32> (add mlContext.Transforms.Conversion.MapValueToKey(\""
+                + column.Name + "\") before the trainer)", $"{column.Type}");
+        if (key.Count < 2 || key.Count > int.MaxValue)
+            throw Mismatch("label", column.Name, "a key with 2 or more classes", $"{key.Count} classes");
+        return (int)key.Count;
+    }
+
+    public static void CheckFloatVector(SchemaShape.Column column, string role)
+    {
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw Mismatch(role, column.Name, "Vector<Single> of known size", column.GetTypeString());
+    }
+
+    public static SchemaShape.Column FindColumn(SchemaShape schema, string name, string role)
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find {role} column '{name}'.");
+        return column;
+    }
+
+    public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, string actual) =>
+        new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}.");
+}

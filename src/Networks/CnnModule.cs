@@ -1,0 +1,117 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MlNetTriplet.Networks;
+
+/// <summary>The TorchSharp network an <see cref="CnnArchitecture"/> describes: <c>features</c> (the convolution
+/// blocks) then <c>head</c>. Kept as two parts so class activation maps can read the last feature maps.</summary>
+internal sealed class CnnModule : Module<Tensor, Tensor>
+{
+    private readonly Sequential features;
+    private readonly Sequential head;
+
+    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(nameof(CnnModule))
+    {
+        architecture.Validate();
+        Input = input;
+        var (channels, height, width) = FeatureShape(architecture, input);
+        features = Sequential(BuildBlocks(architecture, input.Channels));
+        head = Sequential(BuildHead(architecture, channels, height, width, outputs));
+        RegisterComponents();
+    }
+
+    public ImageShape Input { get; }
+
+    public override Tensor forward(Tensor x) => head.forward(features.forward(x));
+
+    /// <summary>Output shape of the convolution blocks for one image, by the convolution and pooling size rules, so
+    /// an architecture too deep for the image fails here with a clear message, not inside libtorch.</summary>
+    internal static (int Channels, int Height, int Width) FeatureShape(CnnArchitecture a, ImageShape input)
+    {
+        int channels = input.Channels, height = input.Height, width = input.Width;
+        for (int i = 0; i < a.Blocks.Count; i++)
+        {
+            var b = a.Blocks[i];
+            int pad = b.Padding ?? b.KernelSize / 2;
+            height = (height + 2 * pad - b.KernelSize) / b.Stride + 1;
+            width = (width + 2 * pad - b.KernelSize) / b.Stride + 1;
+            if (b.Pooling != Pooling.None && height >= 1 && width >= 1)
+            {
+                height /= b.PoolSize;
+                width /= b.PoolSize;
+            }
+            channels = b.Filters;
+            if (height < 1 || width < 1)
+                throw new ArgumentException(
+                    $"CnnArchitecture.Blocks[{i}] shrinks a {input} image to nothing: use fewer blocks, smaller kernels or strides, or less pooling.");
+        }
+        return (channels, height, width);
+    }
+
+    private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildBlocks(CnnArchitecture a, int inChannels)
+    {
+        for (int i = 0; i < a.Blocks.Count; i++)
+        {
+            var b = a.Blocks[i];
+            yield return ($"conv{i}", Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride,
+                padding: b.Padding ?? b.KernelSize / 2));
+            if (b.BatchNorm)
+                yield return ($"bn{i}", BatchNorm2d(b.Filters));
+            yield return ($"act{i}", MakeActivation(b.Activation));
+            if (b.Pooling == Pooling.Max)
+                yield return ($"pool{i}", MaxPool2d(b.PoolSize));
+            else if (b.Pooling == Pooling.Average)
+                yield return ($"pool{i}", AvgPool2d(b.PoolSize));
+            if (b.Dropout > 0)
+                yield return ($"drop{i}", Dropout(b.Dropout));
+            inChannels = b.Filters;
+        }
+    }
+
+    private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildHead(CnnArchitecture a, int channels, int height,
+        int width, int outputs)
+    {
+        if (a.Head == CnnHead.GlobalAveragePool)
+        {
+            yield return ("gap", AdaptiveAvgPool2d(1));
+            yield return ("flatten", Flatten());
+            if (a.HeadDropout > 0)
+                yield return ("drop", Dropout(a.HeadDropout));
+            yield return ("fc", Linear(channels, outputs));
+            yield break;
+        }
+        yield return ("flatten", Flatten());
+        long inputs = (long)channels * height * width;
+        for (int i = 0; i < a.DenseUnits.Count; i++)
+        {
+            yield return ($"fc{i}", Linear(inputs, a.DenseUnits[i]));
+            yield return ($"act{i}", MakeActivation(a.DenseActivation));
+            if (a.HeadDropout > 0)
+                yield return ($"drop{i}", Dropout(a.HeadDropout));
+            inputs = a.DenseUnits[i];
+        }
+        yield return ("out", Linear(inputs, outputs));
+    }
+
+    internal static Module<Tensor, Tensor> MakeActivation(Activation activation) => activation switch
+    {
+        Activation.Relu => ReLU(),
+        Activation.LeakyRelu => LeakyReLU(0.01),
+        Activation.Elu => ELU(),
+        Activation.Gelu => GELU(),
+        Activation.Tanh => Tanh(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            features.Dispose();
+            head.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MlNetTriplet.Training;
+
+/// <summary>The one training loop of the package: epochs of sampled batches, optimiser and schedule, L1/L2,
+/// gradient clipping, validation, early stopping with best-weights restore, metrics callback, cancellation and
+/// checkpoints. Every estimator plugs its network, data, sampler and objective into it.</summary>
+internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host, long seed)
+{
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
+        IBatchSampler sampler, ITrainingObjective objective)
+    {
+        if (options.EarlyStoppingPatience > 0 && validation is null)
+            throw new InvalidOperationException(
+                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
+        if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
+            throw new InvalidOperationException("EarlyStoppingMetric.ValidationAccuracy needs a classifier.");
+        if (options.TuneNativeAllocator)
+            NativeAllocator.Tune();
+        using var channel = host.Start("Training");
+
+        var parameters = model.parameters().ToList();
+        var penalised = model.named_parameters()
+            .Where(p => p.name.EndsWith("weight", StringComparison.Ordinal) && p.parameter.dim() > 1)
+            .Select(p => (Tensor)p.parameter).ToList();
+        using var optimizer = CreateOptimizer(parameters);
+        var checkpoint = options.CheckpointDirectory is null ? null : new Checkpoint(options.CheckpointDirectory);
+        using var best = new WeightSnapshot();
+        var state = options.ResumeFromCheckpoint && checkpoint?.Exists == true
+            ? checkpoint.Load(model, optimizer, best)
+            : new TrainingState();
+        if (state.Epochs.Count > 0)
+            channel.Info("Resuming from {0} after epoch {1}.", options.CheckpointDirectory, state.Epochs.Count);
+
+        bool stoppedEarly = false;
+        for (int epoch = state.Epochs.Count; epoch < options.NumberOfEpochs; epoch++)
+        {
+            double lr = LearningRateAt(epoch);
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = lr;
+            random.manual_seed(ShuffledBatchSampler.SeedFor(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
+            model.train();
+
+            double lossSum = 0;
+            long seen = 0, correct = 0;
+            var clock = Stopwatch.StartNew();
+            foreach (var indices in sampler.Batches(epoch))
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                host.CheckAlive();
+                using var scope = NewDisposeScope();
+                var x = train.Features.index_select(0, indices);
+                var y = train.Labels.index_select(0, indices);
+                var output = model.forward(x);
+                var loss = objective.Loss(output, y);
+                var total = AddPenalties(loss, penalised);
+                optimizer.zero_grad();
+                total.backward();
+                if (options.GradientClipValue is double clipValue)
+                    nn.utils.clip_grad_value_(parameters, clipValue);
+                if (options.GradientClipNorm is double clipNorm)
+                    nn.utils.clip_grad_norm_(parameters, clipNorm);
+                optimizer.step();
+
+                long n = indices.shape[0];
+                float value = loss.item<float>();
+                if (!float.IsFinite(value))
+                    throw new InvalidOperationException(
+                        $"Training diverged in epoch {epoch + 1}: the loss became {value}. Lower LearningRate or set GradientClipNorm.");
+                lossSum += value * n;
+                seen += n;
+                if (objective.ReportsAccuracy)
+                    correct += objective.CountCorrect(output, y);
+            }
+            clock.Stop();
+
+            (double loss, double? accuracy)? valid = validation is null ? null : Evaluate(model, validation, objective);
+            var metrics = new EpochMetrics(epoch + 1, lossSum / Math.Max(seen, 1),
+                objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null,
+                valid?.loss, valid?.accuracy, lr, clock.Elapsed.TotalSeconds, seen);
+            state.Epochs.Add(metrics);
+            Report(channel, metrics);
+
+            if (options.EarlyStoppingPatience > 0)
+            {
+                double score = options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationLoss
+                    ? -valid!.Value.loss
+                    : valid!.Value.accuracy!.Value;
+                if (state.BestEpoch == 0 || score > state.BestScore + options.EarlyStoppingMinDelta)
+                {
+                    state.BestEpoch = epoch + 1;
+                    state.BestScore = score;
+                    best.Capture(model);
+                }
+                stoppedEarly = epoch + 1 - state.BestEpoch >= options.EarlyStoppingPatience
+                               && epoch + 1 < options.NumberOfEpochs;
+            }
+            checkpoint?.Save(model, optimizer, state, best);
+            if (stoppedEarly)
+            {
+                channel.Info("Early stopping after epoch {0}: no improvement since epoch {1}.", epoch + 1, state.BestEpoch);
+                break;
+            }
+        }
+
+        bool restoreBest = options.EarlyStoppingPatience > 0 && !best.IsEmpty;
+        if (restoreBest)
+            best.Restore(model);
+        model.eval();
+        int kept = restoreBest ? state.BestEpoch : state.Epochs.Count;
+        return new TrainingHistory(state.Epochs.ToArray(), kept, stoppedEarly);
+    }
+
+    /// <summary>Mean loss (and accuracy) over a dataset, in eval mode without gradients.</summary>
+    internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data,
+        ITrainingObjective objective)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        for (long start = 0; start < data.Count; start += options.InferenceBatchSize)
+        {
+            using var scope = NewDisposeScope();
+            long n = Math.Min(options.InferenceBatchSize, data.Count - start);
+            var x = data.Features.narrow(0, start, n);
+            var y = data.Labels.narrow(0, start, n);
+            var output = model.forward(x);
+            lossSum += objective.Loss(output, y).item<float>() * n;
+            if (objective.ReportsAccuracy)
+                correct += objective.CountCorrect(output, y);
+        }
+        return (lossSum / data.Count, objective.ReportsAccuracy ? (double)correct / data.Count : null);
+    }
+
+    private Tensor AddPenalties(Tensor loss, List<Tensor> weights)
+    {
+        if (weights.Count == 0 || (options.L1 == 0 && options.L2 == 0))
+            return loss;
+        var total = loss;
+        if (options.L1 > 0)
+            total = total + options.L1 * stack(weights.Select(w => w.abs().sum())).sum();
+        if (options.L2 > 0)
+            total = total + options.L2 * stack(weights.Select(w => w.square().sum())).sum();
+        return total;
+    }
+
+    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters) => options.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate),
+        OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), $"Unknown optimizer {options.Optimizer}."),
+    };
+
+    internal double LearningRateAt(int epoch) => options.LearningRateSchedule switch
+    {
+        LearningRateSchedule.Step => options.LearningRate * Math.Pow(options.LearningRateDecay, epoch / options.LearningRateStepEpochs),
+        LearningRateSchedule.Cosine => options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / options.NumberOfEpochs)),
+        _ => options.LearningRate,
+    };
+
+    private void Report(IChannel channel, EpochMetrics m)
+    {
+        channel.Info("Epoch {0}/{1}: train loss {2:F4}{3}{4}, lr {5:G3}, {6:F1} s ({7:F0} examples/s)",
+            m.Epoch, options.NumberOfEpochs, m.TrainLoss,
+            m.TrainAccuracy is double ta ? $", train accuracy {ta:F4}" : "",
+            m.ValidationLoss is double vl ? $", validation loss {vl:F4}" + (m.ValidationAccuracy is double va ? $", validation accuracy {va:F4}" : "") : "",
+            m.LearningRate, m.Seconds, m.ExamplesPerSecond);
+        options.MetricsCallback?.Invoke(m);
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetTriplet.Transforms;
+
+/// <summary>Row-at-a-time mapping for <c>PredictionEngine</c>: the network runs on a batch of one when an output
+/// getter is first called for a row, and the result is kept until the input row moves.</summary>
+internal sealed class NetworkRowMapper : IRowToRowMapper
+{
+    private readonly NetworkMapping _mapping;
+    private readonly int _featureIndex;
+
+    public NetworkRowMapper(NetworkMapping mapping, DataViewSchema inputSchema)
+    {
+        _mapping = mapping;
+        InputSchema = inputSchema;
+        _featureIndex = mapping.CheckInput(inputSchema);
+        OutputSchema = mapping.OutputSchema(inputSchema);
+    }
+
+    public DataViewSchema InputSchema { get; }
+    public DataViewSchema OutputSchema { get; }
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
+    {
+        int inputCount = InputSchema.Count;
+        var needed = dependingColumns.Where(c => c.Index < inputCount).Select(c => InputSchema[c.Index]).ToList();
+        if (dependingColumns.Any(c => c.Index >= inputCount) && needed.All(c => c.Index != _featureIndex))
+            needed.Add(InputSchema[_featureIndex]);
+        return needed;
+    }
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
+        new Row(this, input, activeColumns);
+
+    private sealed class Row : DataViewRow, IOutputRow
+    {
+        private readonly NetworkRowMapper _parent;
+        private readonly DataViewRow _input;
+        private readonly bool[] _active;
+        private readonly float[] _features, _output;
+        private readonly ValueGetter<VBuffer<float>>? _getFeatures;
+        private VBuffer<float> _buffer;
+        private long _computedAt = -1;
+
+        public Row(NetworkRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+        {
+            _parent = parent;
+            _input = input;
+            _active = new bool[parent.OutputSchema.Count];
+            foreach (var c in activeColumns)
+                _active[c.Index] = true;
+            var runner = parent._mapping.Runner;
+            _features = new float[runner.InputWidth];
+            _output = new float[runner.OutputWidth];
+            if (input.IsColumnActive(input.Schema[parent._featureIndex]))
+                _getFeatures = input.GetGetter<VBuffer<float>>(input.Schema[parent._featureIndex]);
+        }
+
+        public override DataViewSchema Schema => _parent.OutputSchema;
+        public override long Position => _input.Position;
+        public override long Batch => _input.Batch;
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+        public ReadOnlySpan<float> Output
+        {
+            get
+            {
+                if (_computedAt != _input.Position || _computedAt < 0)
+                {
+                    var getter = _getFeatures ?? throw new InvalidOperationException(
+                        $"Feature column '{_parent._mapping.InputColumn}' is not active on the input row.");
+                    _parent._mapping.ReadFeatures(getter, ref _buffer, _features, _input.Position);
+                    _parent._mapping.Runner.Run(_features, 1, _output);
+                    _computedAt = _input.Position;
+                }
+                return _output;
+            }
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            int inputCount = _parent.InputSchema.Count;
+            if (column.Index < inputCount)
+                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            return _parent._mapping.Outputs[column.Index - inputCount].CreateGetter(this) as ValueGetter<TValue>
+                   ?? throw new InvalidOperationException($"Column '{column.Name}' has no getter of {typeof(TValue).Name}.");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetTriplet.Transforms;
+
+/// <summary>Runs a trained network on batches of flat float rows, from any thread: ML.NET may pull rows through
+/// several cursors at once, and one lock around the forward pass keeps the module's use serial (libtorch already
+/// spreads one batch over the cores).</summary>
+internal sealed class NetworkRunner : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _module;
+    private readonly long[] _rowShape;
+    private readonly Func<Tensor, Tensor>? _postProcess;
+    private readonly Device _device;
+    private readonly Lock _lock = new();
+
+    public NetworkRunner(nn.Module<Tensor, Tensor> module, long[] rowShape, int outputWidth, Device device,
+        Func<Tensor, Tensor>? postProcess = null)
+    {
+        _module = module;
+        _rowShape = rowShape;
+        _postProcess = postProcess;
+        _device = device;
+        OutputWidth = outputWidth;
+        InputWidth = (int)rowShape.Aggregate(1L, (a, b) => a * b);
+        module.eval();
+    }
+
+    public nn.Module<Tensor, Tensor> Module => _module;
+    public int InputWidth { get; }
+    public int OutputWidth { get; }
+
+    /// <summary>Maps <paramref name="rows"/> rows of <paramref name="input"/> (rows x InputWidth) to
+    /// <paramref name="output"/> (rows x OutputWidth).</summary>
+    public void Run(float[] input, int rows, float[] output)
+    {
+        long[] shape = [rows, .. _rowShape];
+        lock (_lock)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = tensor(input.AsMemory(0, rows * InputWidth), shape).to(_device);
+            var y = _module.forward(x);
+            if (_postProcess is not null)
+                y = _postProcess(y);
+            y.cpu().contiguous().data<float>().CopyTo(output.AsSpan(0, rows * OutputWidth));
+        }
+    }
+
+    public void Dispose() => _module.Dispose();
+}
