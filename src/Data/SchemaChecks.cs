@@ -32,8 +32,11 @@ internal static class SchemaChecks
         if (column.Type is not KeyDataViewType key || key.RawType != typeof(uint))
             throw Mismatch("label", column.Name, "Key<UInt32> (add mlContext.Transforms.Conversion.MapValueToKey(\""
                 + column.Name + "\") before the trainer)", $"{column.Type}");
-        if (key.Count < 2 || key.Count > int.MaxValue)
-            throw Mismatch("label", column.Name, "a key with 2 or more classes", $"{key.Count} classes");
+        if (key.Count < 2)
+            throw new ArgumentOutOfRangeException("inputSchema",
+                $"Label column '{column.Name}' has {key.Count} class(es); a classifier needs at least two.");
+        if (key.Count > int.MaxValue)
+            throw Mismatch("label", column.Name, $"at most {int.MaxValue} classes", $"{key.Count}");
         return (int)key.Count;
     }
 

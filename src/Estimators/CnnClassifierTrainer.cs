@@ -62,6 +62,9 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
     public CnnClassifierTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
+        if (_options.EarlyStoppingPatience > 0 && validationData is null && _options.ValidationFraction == 0)
+            throw new InvalidOperationException(
+                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
         var (shape, classCount, labelValues) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {

@@ -1,0 +1,184 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetTriplet.Tests.Classification;
+
+[TestClass]
+public sealed class CnnInputErrorTests
+{
+    private sealed class Row
+    {
+        [VectorType(16)] public float[] Features { get; set; } = new float[16];
+        public uint Label { get; set; }
+    }
+
+    private static IDataView Rows(MLContext ml, IEnumerable<Row> rows) => ml.Data.LoadFromEnumerable(rows);
+
+    private static List<Row> Checkerboard(int count, int classes = 2) =>
+        Enumerable.Range(0, count).Select(i => new Row
+        {
+            Label = (uint)(i % classes),
+            Features = Enumerable.Range(0, 16).Select(j => (float)((i + j) % 5) / 5f).ToArray(),
+        }).ToList();
+
+    private static CnnClassifierTrainer.Options SmallOptions() => new()
+    {
+        NumberOfEpochs = 1,
+        ImageShape = new ImageShape(1, 4, 4),
+        Architecture = new CnnArchitecture { Blocks = [new ConvBlock { Filters = 4 }], DenseUnits = [8] },
+    };
+
+    private static Exception CatchAny(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+        Assert.Fail("expected an exception");
+        return null!;
+    }
+
+    [TestMethod]
+    public void Fit_WithMissingFeatureColumn_ThrowsNamingColumn()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.FeatureColumnName = "Pixels";
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        Assert.IsInstanceOfType<ArgumentOutOfRangeException>(e);
+        StringAssert.Contains(e.Message, "'Pixels'");
+    }
+
+    [TestMethod]
+    public void Fit_WithWrongVectorSizeForShape_ThrowsWithExpectedSize()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.ImageShape = new ImageShape(1, 5, 5);
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        StringAssert.Contains(e.Message, "'Features'");
+        StringAssert.Contains(e.Message, "Vector<Single, 25>");
+    }
+
+    [TestMethod]
+    public void Fit_WithUnknownShape_ThrowsAskingForImageShape()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.ImageShape = null;
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        StringAssert.Contains(e.Message, "ImageShape");
+    }
+
+    [TestMethod]
+    public void Fit_WithNonKeyLabel_ThrowsSuggestingMapValueToKey()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(Rows(ml, Checkerboard(20))));
+        StringAssert.Contains(e.Message, "label column 'Label'");
+        StringAssert.Contains(e.Message, "MapValueToKey");
+    }
+
+    [TestMethod]
+    public void Fit_WithDoubleFeatures_ThrowsSchemaMismatch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Transforms.Conversion.ConvertType("Features", outputKind: DataKind.Double).Fit(Rows(ml, Checkerboard(20)))
+            .Transform(Rows(ml, Checkerboard(20)));
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(data));
+        StringAssert.Contains(e.Message, "Schema mismatch for feature column 'Features'");
+    }
+
+    [TestMethod]
+    public void Fit_WithNaNPixel_ThrowsNamingRowAndColumn()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Checkerboard(20);
+        rows[7].Features[3] = float.NaN;
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, rows)));
+        Assert.IsInstanceOfType<InvalidDataException>(e);
+        StringAssert.Contains(e.Message, "row 7");
+        StringAssert.Contains(e.Message, "'Features'");
+    }
+
+    [TestMethod]
+    public void Transform_WithInfinitePixel_ThrowsInsteadOfScoring()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(40)));
+        var rows = Checkerboard(10);
+        rows[4].Features[0] = float.PositiveInfinity;
+        var scored = model.Transform(Rows(ml, rows));
+        var e = CatchAny(() => scored.GetColumn<float[]>("Score").ToArray());
+        StringAssert.Contains(e.Message, "'Features'");
+        StringAssert.Contains(e.Message, "Infinity");
+    }
+
+    [TestMethod]
+    public void Fit_WithEmptyData_ThrowsSayingEmpty()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Rows(ml, Checkerboard(20));
+        // Keys learnt on real rows, then applied to a filtered-out (empty) view: ML.NET's MapValueToKey cannot fit on empty data.
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows).Transform(rows);
+        var empty = ml.Data.SkipRows(keyed, 1000);
+        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(empty));
+        Assert.IsInstanceOfType<InvalidDataException>(e);
+        StringAssert.Contains(e.Message, "empty");
+    }
+
+    [TestMethod]
+    public void Fit_WithOneClass_ThrowsNeedsTwoClasses()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(20, classes: 1))));
+        StringAssert.Contains(e.Message, "at least two");
+    }
+
+    [TestMethod]
+    public void Fit_WithValidationLabelsUnseenInTraining_Throws()
+    {
+        var ml = new MLContext(seed: 1);
+        var all = Rows(ml, Checkerboard(60, classes: 3));
+        var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(all);
+        var train = keys.Transform(Rows(ml, Checkerboard(60, classes: 3).Where(r => r.Label != 2)));
+        var valid = keys.Transform(Rows(ml, Checkerboard(60, classes: 3)));
+        var trainer = ml.MulticlassClassification.Trainers.Cnn(SmallOptions());
+        var e = CatchAny(() => trainer.Fit(train, valid));
+        StringAssert.Contains(e.Message, "unseen");
+    }
+
+    [TestMethod]
+    public void Fit_WithArchitectureTooDeepForImage_ThrowsBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.Architecture = new CnnArchitecture { Blocks = [new ConvBlock(), new ConvBlock(), new ConvBlock()] };
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        StringAssert.Contains(e.Message, "shrinks a 1x4x4 image");
+    }
+
+    [TestMethod]
+    public void Options_WithInvalidValues_ThrowNamingOption()
+    {
+        var ml = new MLContext();
+        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(new CnnClassifierTrainer.Options { BatchSize = 0 }));
+        StringAssert.Contains(e.Message, "BatchSize");
+        e = CatchAny(() => TrainedCnn.Pipeline(ml, new CnnClassifierTrainer.Options { EarlyStoppingPatience = 2 })
+            .Fit(TrainedCnn.Train));
+        StringAssert.Contains(e.Message, "validation");
+    }
+
+    [TestMethod]
+    public void Transform_WithWrongImageSize_ThrowsNamingExpectedSize()
+    {
+        var ml = new MLContext(seed: 1);
+        var model = TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(40)));
+        var e = CatchAny(() => model.Transform(TrainedCnn.Test));
+        StringAssert.Contains(e.Message, "Vector<Single, 16>");
+    }
+}
