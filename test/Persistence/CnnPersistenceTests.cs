@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetTriplet.Tests.Classification;
+
+namespace MlNetTriplet.Tests.Persistence;
+
+[TestClass]
+public sealed class CnnPersistenceTests
+{
+    private static string _dir = "";
+    private static string _zip = "";
+    private static ITransformer _model = null!;
+
+    [ClassInitialize]
+    public static void SaveOnce(TestContext _)
+    {
+        _dir = TestData.TempDirectory();
+        _zip = Path.Combine(_dir, "cnn.zip");
+        var ml = TrainedCnn.Context;
+        // Transforms before (MapValueToKey) and after (MapKeyToValue) the CNN, as users build pipelines.
+        _model = ((TransformerChain<ITransformer>)new TransformerChain<ITransformer>(
+                ((IEnumerable<ITransformer>)TrainedCnn.Model).ToArray()))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedValue", "PredictedLabel")
+                .Fit(TrainedCnn.Model.Transform(TrainedCnn.Test)));
+        ml.Model.Save(_model, TrainedCnn.Test.Schema, _zip);
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => Directory.Delete(_dir, recursive: true);
+
+    private static float[][] Scores(ITransformer model) =>
+        model.Transform(TrainedCnn.Test).GetColumn<float[]>("Score").ToArray();
+
+    [TestMethod]
+    public void SaveLoad_InSameProcess_GivesIdenticalScoresAndLabels()
+    {
+        var ml = new MLContext();
+        var loaded = ml.Model.Load(_zip, out var schema);
+        Assert.IsNotNull(schema.GetColumnOrNull("Features"));
+        var expected = Scores(_model);
+        var actual = Scores(loaded);
+        for (int i = 0; i < expected.Length; i++)
+            CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+        CollectionAssert.AreEqual(
+            _model.Transform(TrainedCnn.Test).GetColumn<uint>("PredictedValue").ToArray(),
+            loaded.Transform(TrainedCnn.Test).GetColumn<uint>("PredictedValue").ToArray());
+    }
+
+    [TestMethod]
+    public void SaveLoad_KeepsTrainingHistoryAndShape()
+    {
+        var original = ((IEnumerable<ITransformer>)_model).OfType<CnnClassifierTransformer>().Single();
+        var loaded = ((IEnumerable<ITransformer>)new MLContext().Model.Load(_zip, out _)).OfType<CnnClassifierTransformer>().Single();
+        Assert.AreEqual(original.ImageShape, loaded.ImageShape);
+        Assert.AreEqual(10, loaded.ClassCount);
+        Assert.IsNotNull(loaded.History);
+        CollectionAssert.AreEqual(original.History!.Epochs.ToArray(), loaded.History.Epochs.ToArray());
+    }
+
+    [TestMethod]
+    public void SaveLoad_InFreshProcess_GivesIdenticalScores()
+    {
+        string output = Path.Combine(_dir, "probe-scores.txt");
+        string probe = typeof(CnnPersistenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ModelProbePath").Value!;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                probe, _zip, Path.Combine(TestData.FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"),
+                Path.Combine(TestData.FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"),
+                TrainedCnn.TestRows.ToString(CultureInfo.InvariantCulture), output,
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, errors);
+        var lines = File.ReadAllLines(output);
+        var expected = Scores(_model);
+        Assert.HasCount(expected.Length, lines);
+        for (int i = 0; i < expected.Length; i++)
+            CollectionAssert.AreEqual(expected[i],
+                lines[i].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(), $"row {i}");
+    }
+
+    [TestMethod]
+    public void Load_TruncatedZip_ThrowsSayingZipCannotBeOpened()
+    {
+        string path = Path.Combine(_dir, "truncated.zip");
+        var bytes = File.ReadAllBytes(_zip);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        // ML.NET opens the zip before any of our code runs; its message is already clear.
+        var e = Assert.ThrowsExactly<FormatException>(() => new MLContext().Model.Load(path, out _));
+        StringAssert.Contains(e.Message, "zip archive");
+    }
+
+    [TestMethod]
+    public void Load_CorruptNetworkWeights_ThrowsNamingTheCnn()
+    {
+        string path = Path.Combine(_dir, "corrupt.zip");
+        RewriteEntry(path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b => b[..(b.Length / 3)]);
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
+        Assert.IsTrue(Describe(e).Contains("CNN classifier in this model zip is corrupt", StringComparison.Ordinal), Describe(e));
+    }
+
+    [TestMethod]
+    public void Load_ModelFromNewerVersion_ThrowsAskingToUpgrade()
+    {
+        string path = Path.Combine(_dir, "future.zip");
+        // The ML.NET model header holds our 8-byte model signature followed by (written, readable) versions.
+        RewriteEntry(path, e => e.EndsWith("Model.key", StringComparison.Ordinal) && Contains(e), b =>
+        {
+            int at = IndexOf(b, Encoding.ASCII.GetBytes("MLNTCNNC")) + 8;
+            BitConverter.GetBytes(0x00020001u).CopyTo(b, at);
+            BitConverter.GetBytes(0x00020001u).CopyTo(b, at + 4);
+            return b;
+        });
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
+        Assert.IsTrue(Describe(e).Contains("newer MlNetTriplet", StringComparison.Ordinal), Describe(e));
+    }
+
+    private static bool Contains(string entry)
+    {
+        using var archive = ZipFile.OpenRead(_zip);
+        using var stream = archive.GetEntry(entry)!.Open();
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return IndexOf(memory.ToArray(), Encoding.ASCII.GetBytes("MLNTCNNC")) >= 0;
+    }
+
+    private static void RewriteEntry(string path, Func<string, bool> match, Func<byte[], byte[]> change)
+    {
+        File.Copy(_zip, path, overwrite: true);
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = archive.Entries.First(e => match(e.FullName));
+        byte[] bytes;
+        using (var stream = entry.Open())
+        using (var memory = new MemoryStream())
+        {
+            stream.CopyTo(memory);
+            bytes = memory.ToArray();
+        }
+        string name = entry.FullName;
+        entry.Delete();
+        using var replaced = archive.CreateEntry(name).Open();
+        replaced.Write(change(bytes));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+                return i;
+        return -1;
+    }
+
+    /// <summary>The messages of an exception and its inner exceptions (ML.NET wraps loader errors).</summary>
+    private static string Describe(Exception e) => e.InnerException is null ? e.Message : e.Message + " <- " + Describe(e.InnerException);
+}
