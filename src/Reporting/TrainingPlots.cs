@@ -1,17 +1,33 @@
+using System.Globalization;
 using Microsoft.ML.Data;
-using ScottPlot;
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+using OxyPlot.SkiaSharp;
 using SkiaSharp;
 
 namespace MlNetTriplet;
 
-/// <summary>PNG charts of a training run and of a classifier's evaluation, drawn with ScottPlot.</summary>
+/// <summary>PNG charts of a training run and of a classifier's evaluation, drawn with OxyPlot on SkiaSharp.</summary>
 public static class TrainingPlots
 {
-    private static readonly ScottPlot.Color TrainColor = ScottPlot.Color.FromHex("#1f77b4");
-    private static readonly ScottPlot.Color ValidationColor = ScottPlot.Color.FromHex("#ff7f0e");
-    private static readonly ScottPlot.Color BestEpochColor = ScottPlot.Color.FromHex("#2ca02c");
+    private static readonly OxyColor TrainColor = OxyColor.Parse("#1f77b4");
+    private static readonly OxyColor ValidationColor = OxyColor.Parse("#ff7f0e");
+    private static readonly OxyColor BestEpochColor = OxyColor.Parse("#2ca02c");
+    private static readonly OxyColor GridColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
     private const int MinimumSize = 100;
-    private const float TitleHeight = 34;
+    private const double TitleHeight = 34;
+
+    // OxyPlot asks for "Segoe UI" by default; where that is missing (Linux) Skia falls back to whatever face it finds
+    // first, which can be a serif one. The first sans-serif family installed is used instead.
+    private static readonly Lazy<string?> SansSerifFamily = new(() =>
+    {
+        var installed = SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new[] { "Segoe UI", "Helvetica Neue", "Helvetica", "Arial", "DejaVu Sans", "Liberation Sans", "Noto Sans" }
+            .FirstOrDefault(installed.Contains);
+    });
 
     /// <summary>Saves the loss curves of <paramref name="history"/> as a PNG: training and validation loss per epoch,
     /// and beside them training and validation accuracy (in %) when the history has accuracies. A dashed vertical line
@@ -32,9 +48,9 @@ public static class TrainingPlots
             throw new ArgumentException("The training history has no epochs: there is nothing to plot.", nameof(history));
         if (history.Epochs.Any(e => e is null))
             throw new ArgumentException("The training history holds a null epoch.", nameof(history));
-        string path = PreparePath(pngPath, nameof(pngPath));
         CheckSize(width, nameof(width));
         CheckSize(height, nameof(height));
+        string path = PreparePath(pngPath, nameof(pngPath));
 
         var epochs = history.Epochs;
         int lastEpoch = epochs[^1].Epoch;
@@ -42,31 +58,18 @@ public static class TrainingPlots
             ? history.BestEpoch : null;
         bool hasAccuracy = epochs.Any(e => e.TrainAccuracy is not null || e.ValidationAccuracy is not null);
 
-        var lossPlot = new Plot();
-        lossPlot.Title("Loss");
-        lossPlot.YLabel("Loss");
-        AddSeries(lossPlot, epochs, e => e.TrainLoss, e => e.ValidationLoss, bestEpoch);
-
-        var multiplot = new Multiplot(lossPlot);
+        // Losses fall and accuracies rise: legends in the corners the curves leave free. A lone loss panel needs no
+        // title of its own.
+        var panels = new List<PlotModel>
+        {
+            CurvePanel(hasAccuracy ? "Loss" : null, "Loss", epochs, e => e.TrainLoss, e => e.ValidationLoss, bestEpoch,
+                LegendPosition.TopRight),
+        };
         if (hasAccuracy)
-        {
-            var accuracyPlot = multiplot.AddPlot();
-            accuracyPlot.Title("Accuracy");
-            accuracyPlot.YLabel("Accuracy (%)");
-            AddSeries(accuracyPlot, epochs, e => e.TrainAccuracy * 100, e => e.ValidationAccuracy * 100, bestEpoch);
-            multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        }
+            panels.Add(CurvePanel("Accuracy", "Accuracy (%)", epochs, e => e.TrainAccuracy * 100,
+                e => e.ValidationAccuracy * 100, bestEpoch, LegendPosition.BottomRight));
 
-        try
-        {
-            SaveWithTitle(path, width, height, title ?? "Training history",
-                (canvas, rect) => multiplot.Render(canvas, rect));
-        }
-        finally
-        {
-            foreach (var plot in multiplot.GetPlots())
-                plot.Dispose();
-        }
+        SaveWithTitle(path, width, height, title ?? "Training history", panels);
     }
 
     /// <summary>Saves a confusion matrix as a PNG heatmap: true classes in rows, predicted classes in columns, each
@@ -78,7 +81,7 @@ public static class TrainingPlots
     /// <param name="title">Figure title. Default: "Confusion matrix".</param>
     /// <exception cref="ArgumentNullException">An argument other than <paramref name="title"/> is null.</exception>
     /// <exception cref="ArgumentException">The matrix is empty, the number of names differs from the number of
-    /// classes, or <paramref name="pngPath"/> is empty.</exception>
+    /// classes, a name is null, or <paramref name="pngPath"/> is empty.</exception>
     public static void SaveConfusionMatrix(ConfusionMatrix matrix, IReadOnlyList<string> classNames, string pngPath,
         string? title = null)
     {
@@ -91,109 +94,179 @@ public static class TrainingPlots
             throw new ArgumentException(
                 $"Got {classNames.Count} class names for a confusion matrix of {n} classes: give one name per class.",
                 nameof(classNames));
+        if (classNames.Any(name => name is null))
+            throw new ArgumentException("A class name is null.", nameof(classNames));
         string path = PreparePath(pngPath, nameof(pngPath));
 
-        // Intensities[row, col] is drawn with row 0 at the top, so the first class is the top row, as in the table.
+        var model = NewModel(null);
+        model.Axes.Add(new CategoryAxis
+        {
+            Position = AxisPosition.Bottom, Title = "Predicted class", ItemsSource = classNames, Angle = -45,
+            IsZoomEnabled = false, IsPanEnabled = false,
+        });
+        // Reversed (start at the top) so that the first class is the top row, as in the table.
+        model.Axes.Add(new CategoryAxis
+        {
+            Position = AxisPosition.Left, Title = "True class", ItemsSource = classNames, StartPosition = 1,
+            EndPosition = 0, IsZoomEnabled = false, IsPanEnabled = false,
+        });
+        model.Axes.Add(new LinearColorAxis
+        {
+            Position = AxisPosition.Right, Title = "share of the true class", Minimum = 0, Maximum = 1, MajorStep = 0.25,
+            StringFormat = "0%",
+            // matplotlib's "Blues": white for an empty cell, dark blue for a whole row.
+            Palette = OxyPalette.Interpolate(256, OxyColor.Parse("#f7fbff"), OxyColor.Parse("#c6dbef"),
+                OxyColor.Parse("#6baed6"), OxyColor.Parse("#2171b5"), OxyColor.Parse("#08306b")),
+        });
+
+        // HeatMapSeries indexes Data[x, y]: x is the predicted class (column), y the true class (row).
         var shares = new double[n, n];
+        double fontSize = n <= 10 ? 13 : n <= 20 ? 10 : 8;
         for (int r = 0; r < n; r++)
         {
             double rowTotal = matrix.Counts[r].Sum();
             for (int c = 0; c < n; c++)
-                shares[r, c] = rowTotal > 0 ? matrix.Counts[r][c] / rowTotal : 0;
-        }
-
-        using var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(shares);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
-        heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        heatmap.Extent = new CoordinateRect(-0.5, n - 0.5, -0.5, n - 0.5);
-        var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = "Share of the true class";
-
-        float fontSize = n <= 10 ? 13 : n <= 20 ? 10 : 8;
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < n; c++)
             {
                 double count = matrix.Counts[r][c];
-                var text = plot.Add.Text(count.ToString("0", System.Globalization.CultureInfo.InvariantCulture), c, n - 1 - r);
-                text.Alignment = Alignment.MiddleCenter;
-                text.LabelFontSize = fontSize;
-                text.LabelFontColor = shares[r, c] > 0.5 ? Colors.White : Colors.Black;
+                shares[c, r] = rowTotal > 0 ? count / rowTotal : 0;
+                // Counts are whole numbers unless the evaluation was weighted.
+                model.Annotations.Add(new TextAnnotation
+                {
+                    Text = count.ToString("0.##", CultureInfo.InvariantCulture), TextPosition = new DataPoint(c, r),
+                    TextHorizontalAlignment = HorizontalAlignment.Center, TextVerticalAlignment = VerticalAlignment.Middle,
+                    FontSize = fontSize, TextColor = shares[c, r] > 0.5 ? OxyColors.White : OxyColors.Black,
+                    Stroke = OxyColors.Undefined, StrokeThickness = 0, Layer = AnnotationLayer.AboveSeries,
+                });
             }
         }
+        // Rectangles, not the default bitmap: sharp cell edges whatever the scale.
+        model.Series.Add(new HeatMapSeries
+        {
+            X0 = 0, X1 = n - 1, Y0 = 0, Y1 = n - 1, Data = shares, Interpolate = false,
+            RenderMethod = HeatMapRenderMethod.Rectangles,
+        });
 
-        double[] positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.SetTicks(positions, classNames.ToArray());
-        plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), classNames.ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        plot.XLabel("Predicted class");
-        plot.YLabel("True class");
-        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
-        plot.Grid.IsVisible = false;
-
-        int longestName = classNames.Max(s => s?.Length ?? 0);
+        int longestName = classNames.Max(name => name.Length);
         int cell = n <= 10 ? 56 : n <= 20 ? 36 : 24;
         int margin = 140 + 7 * Math.Min(longestName, 30);
         int width = Math.Max(400, n * cell + margin + 90);
         int height = Math.Max(400, n * cell + margin);
-        SaveWithTitle(path, width, height, title ?? "Confusion matrix",
-            (canvas, rect) => plot.Render(canvas, rect));
+        SaveWithTitle(path, width, height, title ?? "Confusion matrix", [model]);
     }
 
-    private static void AddSeries(Plot plot, IReadOnlyList<EpochMetrics> epochs, Func<EpochMetrics, double?> train,
-        Func<EpochMetrics, double?> validation, int? bestEpoch)
+    private static PlotModel CurvePanel(string? title, string yLabel, IReadOnlyList<EpochMetrics> epochs,
+        Func<EpochMetrics, double?> train, Func<EpochMetrics, double?> validation, int? bestEpoch,
+        LegendPosition legendCorner)
     {
-        AddLine(plot, epochs, train, "train", TrainColor);
-        AddLine(plot, epochs, validation, "validation", ValidationColor);
+        var model = NewModel(title);
+        // MinimumMajorStep 1: epochs are whole numbers, so no tick between two of them. The padding keeps the first and
+        // last points (and a best-epoch line there) off the frame.
+        var x = new LinearAxis
+        {
+            Position = AxisPosition.Bottom, Title = "Epoch", MinimumMajorStep = 1, MinimumMinorStep = 1,
+            MinimumPadding = 0.03, MaximumPadding = 0.03,
+        };
+        if (epochs.Count == 1)
+        {
+            x.Minimum = epochs[0].Epoch - 1;
+            x.Maximum = epochs[0].Epoch + 1;
+        }
+        model.Axes.Add(Grid(x));
+        model.Axes.Add(Grid(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MaximumPadding = 0.05, MinimumPadding = 0.05 }));
+
+        AddLine(model, epochs, train, "train", TrainColor);
+        AddLine(model, epochs, validation, "validation", ValidationColor);
         if (bestEpoch is int best)
         {
-            var line = plot.Add.VerticalLine(best, 1.5f, BestEpochColor, LinePattern.Dashed);
-            line.LegendText = $"best epoch ({best})";
+            model.Annotations.Add(new LineAnnotation
+            {
+                Type = LineAnnotationType.Vertical, X = best, Color = BestEpochColor, StrokeThickness = 1.5,
+                LineStyle = LineStyle.Dash,
+            });
+            // Annotations have no legend entry: an empty series in the same style gives the marker one.
+            model.Series.Add(new LineSeries
+            {
+                Title = $"best epoch ({best})", Color = BestEpochColor, StrokeThickness = 1.5, LineStyle = LineStyle.Dash,
+            });
         }
-        plot.XLabel("Epoch");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        if (epochs.Count == 1)
-            plot.Axes.SetLimitsX(epochs[0].Epoch - 1, epochs[0].Epoch + 1);
-        plot.ShowLegend(Alignment.UpperRight);
+        model.Legends.Add(new Legend
+        {
+            LegendPosition = legendCorner, LegendPlacement = LegendPlacement.Inside,
+            LegendBackground = OxyColor.FromAColor(220, OxyColors.White), LegendBorder = OxyColors.LightGray,
+        });
+        return model;
     }
 
-    private static void AddLine(Plot plot, IReadOnlyList<EpochMetrics> epochs, Func<EpochMetrics, double?> value,
-        string label, ScottPlot.Color color)
+    private static void AddLine(PlotModel model, IReadOnlyList<EpochMetrics> epochs, Func<EpochMetrics, double?> value,
+        string label, OxyColor color)
     {
         // Epochs without the figure (no validation) or with a diverged one (NaN, infinity) are left out.
         var points = epochs.Select(e => (x: (double)e.Epoch, y: value(e)))
             .Where(p => p.y is double y && double.IsFinite(y))
-            .ToArray();
-        if (points.Length == 0)
+            .Select(p => new DataPoint(p.x, p.y!.Value))
+            .ToList();
+        if (points.Count == 0)
             return;
-        var scatter = plot.Add.Scatter(points.Select(p => p.x).ToArray(), points.Select(p => p.y!.Value).ToArray(), color);
-        scatter.LegendText = label;
-        scatter.LineWidth = 2;
-        scatter.MarkerSize = 6;
+        var series = new LineSeries
+        {
+            Title = label, Color = color, StrokeThickness = 2, MarkerType = MarkerType.Circle, MarkerSize = 3,
+            MarkerFill = color,
+        };
+        series.Points.AddRange(points);
+        model.Series.Add(series);
     }
 
-    /// <summary>Draws <paramref name="title"/> in a strip across the top and the chart below it, then writes the PNG.</summary>
-    private static void SaveWithTitle(string path, int width, int height, string title, Action<SKCanvas, PixelRect> render)
+    private static PlotModel NewModel(string? title) => new()
     {
-        using var surface = SKSurface.Create(new SKImageInfo(width, height))
-            ?? throw new InvalidOperationException($"Could not create a {width} x {height} drawing surface.");
-        var canvas = surface.Canvas;
+        Title = title, TitleFontSize = 14, TitleFontWeight = FontWeights.Normal, DefaultFontSize = 12,
+        Background = OxyColors.White, PlotAreaBorderColor = OxyColors.Gray,
+        // Tick labels read the same on every machine, whatever its locale.
+        Culture = CultureInfo.InvariantCulture,
+    };
+
+    private static LinearAxis Grid(LinearAxis axis)
+    {
+        axis.MajorGridlineStyle = LineStyle.Solid;
+        axis.MajorGridlineColor = GridColor;
+        axis.IsZoomEnabled = false;
+        axis.IsPanEnabled = false;
+        return axis;
+    }
+
+    /// <summary>Draws <paramref name="title"/> in a strip across the top and the panels side by side below it, then
+    /// writes the PNG.</summary>
+    private static void SaveWithTitle(string path, int width, int height, string title, IReadOnlyList<PlotModel> panels)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using var canvas = new SKCanvas(bitmap);
         canvas.Clear(SKColors.White);
-        float top = 0;
-        if (!string.IsNullOrWhiteSpace(title))
+        // No text shaping: it needs HarfBuzz's native library, which SkiaSharp 2.88 ships for no Linux; labels are
+        // plain left-to-right text.
+        using var context = new SkiaRenderContext
         {
-            using var paint = Paint.NewDisposablePaint();
-            var label = new LabelStyle { FontSize = 17, Bold = true, ForeColor = Colors.Black, Alignment = Alignment.UpperCenter };
-            label.Render(canvas, new Pixel(width / 2f, 8), paint, title);
-            top = TitleHeight;
+            RenderTarget = RenderTarget.PixelGraphic, SkCanvas = canvas, UseTextShaping = false,
+        };
+        bool hasTitle = !string.IsNullOrWhiteSpace(title);
+        double top = hasTitle ? TitleHeight : 0;
+        double panelWidth = (double)width / panels.Count;
+        string font = SansSerifFamily.Value ?? panels[0].DefaultFont;
+        for (int i = 0; i < panels.Count; i++)
+        {
+            // Each panel lays itself out in its own rectangle; the clip keeps a wide label out of its neighbour.
+            var rect = new OxyRect(i * panelWidth, top, panelWidth, height - top);
+            context.PushClip(rect);
+            panels[i].DefaultFont = font;
+            IPlotModel panel = panels[i];
+            panel.Update(updateData: true);
+            panel.Render(context, rect);
+            context.PopClip();
         }
-        render(canvas, new PixelRect(0, width, height, top));
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        if (hasTitle)
+            context.DrawText(new ScreenPoint(width / 2.0, 8), title, OxyColors.Black, font, 17,
+                FontWeights.Bold, 0, HorizontalAlignment.Center, VerticalAlignment.Top, null);
+
         using var file = File.Create(path);
-        data.SaveTo(file);
+        bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
     }
 
     private static string PreparePath(string pngPath, string parameterName)

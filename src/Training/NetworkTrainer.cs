@@ -48,8 +48,9 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             double lossSum = 0;
             long seen = 0, correct = 0;
             var clock = Stopwatch.StartNew();
-            foreach (var indices in sampler.Batches(epoch))
+            foreach (var batch in sampler.Batches(epoch))
             {
+                using var indices = batch;
                 options.CancellationToken.ThrowIfCancellationRequested();
                 host.CheckAlive();
                 using var scope = NewDisposeScope();

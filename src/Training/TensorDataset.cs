@@ -36,7 +36,8 @@ internal sealed class TensorDataset : IDisposable
 /// <summary>Which rows form each batch of an epoch.</summary>
 internal interface IBatchSampler
 {
-    /// <summary>Row indices (int64 tensors) of each batch of the given 0-based epoch, deterministic for it.</summary>
+    /// <summary>Row indices (int64 tensors) of each batch of the given 0-based epoch, deterministic for it. The caller
+    /// owns (disposes) each tensor.</summary>
     IEnumerable<Tensor> Batches(int epoch);
 }
 

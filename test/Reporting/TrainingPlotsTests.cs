@@ -98,6 +98,7 @@ public sealed class TrainingPlotsTests
         var wrongCount = Assert.ThrowsExactly<ArgumentException>(() =>
             TrainingPlots.SaveConfusionMatrix(matrix, ["a", "b"], path));
         StringAssert.Contains(wrongCount.Message, "3 classes");
+        Assert.ThrowsExactly<ArgumentException>(() => TrainingPlots.SaveConfusionMatrix(matrix, ["a", null!, "c"], path));
         Assert.ThrowsExactly<ArgumentException>(() => TrainingPlots.SaveConfusionMatrix(matrix, ["a", "b", "c"], ""));
         Assert.IsFalse(File.Exists(path));
     }

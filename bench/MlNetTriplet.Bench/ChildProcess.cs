@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace MlNetTriplet.Bench;
+
+/// <summary>Starts a run in a process of its own and returns the JSON object it printed last on stdout. Its stderr
+/// (per-epoch progress) is inherited, so it shows up live in the bench's output.</summary>
+internal static class ChildProcess
+{
+    public static (JsonElement Result, double Seconds) Run(string fileName, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        string? last = null;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.TrimStart().StartsWith('{'))
+                last = line;
+            else if (line.Length > 0)
+                Console.WriteLine("  | " + line);
+        }
+        process.WaitForExit();
+        clock.Stop();
+        if (process.ExitCode != 0 || last is null)
+            throw new InvalidOperationException(
+                $"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}" +
+                (last is null ? " without a JSON result line." : "."));
+        using var document = JsonDocument.Parse(last);
+        return (document.RootElement.Clone(), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>How to start this bench again: the apphost directly, or <c>dotnet MlNetTriplet.Bench.dll</c>.</summary>
+    public static (string FileName, string[] Prefix) Self()
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Unknown process path.");
+        return Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? (host, [typeof(ChildProcess).Assembly.Location])
+            : (host, []);
+    }
+}

@@ -1,0 +1,17 @@
+namespace MlNetTriplet.Bench;
+
+/// <summary>Median and range of a figure over the rounds: the form BENCHMARKS.md asks results to be quoted in.</summary>
+internal sealed record Stats(double Median, double Min, double Max, int Count)
+{
+    public static Stats? Of(IEnumerable<double?> values)
+    {
+        var sorted = values.OfType<double>().Where(double.IsFinite).Order().ToArray();
+        if (sorted.Length == 0)
+            return null;
+        int mid = sorted.Length / 2;
+        double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return new Stats(median, sorted[0], sorted[^1], sorted.Length);
+    }
+
+    public static Stats? Of(IEnumerable<double> values) => Of(values.Select(v => (double?)v));
+}
