@@ -1,0 +1,158 @@
+namespace MlNetTriplet.Projection;
+
+/// <summary>The SGD layout of umap-learn's <c>optimize_layout_euclidean</c>: edges sampled every
+/// epochs_per_sample[e] = max_weight / weight[e] epochs, negative_sample_rate negatives per sample, attractive gradient
+/// -2ab d^(2(b-1)) / (1 + a d^2b), repulsive 2 gamma b / ((0.001 + d^2)(1 + a d^2b)), each coordinate clipped to ±4,
+/// learning rate decaying linearly to 0.</summary>
+/// <remarks>
+/// Parallel and deterministic (umap-learn is Hogwild: threads race on shared coordinates, so it must run on one
+/// thread to be reproducible). Here each epoch reads the previous epoch's layout (a snapshot) and writes a new one,
+/// and each vertex is owned by one worker, which applies all of that vertex's updates in its edge order: vertex j
+/// moves only along its own out-edges (head = j), using the snapshot positions of the others. Its negative samples
+/// come from a random stream hashed from (seed, epoch, j). The result is therefore a pure function of the seed: the
+/// same for 1 or 64 threads and any scheduling. In umap-learn, sampling edge (j, k) moves both j and k
+/// ("move_other"), and the graph is symmetric, so j receives the attraction of the pair twice per sample epoch (once
+/// from (j, k), once from (k, j), which has the same weight hence the same schedule); the owner applies it twice to
+/// keep umap-learn's attraction/repulsion balance. Reading neighbours from the previous epoch instead of live is a
+/// Jacobi-style update; with UMAP's small steps the layouts are of the same quality (see the tests' trustworthiness).
+/// </remarks>
+internal static class LayoutOptimizer
+{
+    private const float Clip = 4f;
+
+    public static void OptimizeFit(float[] embedding, int rows, int dim, SparseGraph graph, int epochs, float a,
+        float b, float gamma, float initialAlpha, int negativeRate, int seed, ParallelOptions po)
+    {
+        int edges = graph.EdgeCount;
+        var epochsPerSample = EpochsPerSample(graph.Weights, 0, edges, epochs);
+        var nextSample = (double[])epochsPerSample.Clone();
+        var perNegative = new double[edges];
+        for (int e = 0; e < edges; e++) perNegative[e] = epochsPerSample[e] / Math.Max(negativeRate, 1e-30);
+        var nextNegative = (double[])perNegative.Clone();
+
+        var previous = embedding;
+        var next = new float[embedding.Length];
+        const int block = 256;
+        int blocks = (rows + block - 1) / block;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            float alpha = initialAlpha * (1f - (float)epoch / epochs);
+            var prev = previous;
+            var cur = next;
+            int n = epoch;
+            Parallel.For(0, blocks, po, blk =>
+            {
+                for (int j = blk * block, end = Math.Min(rows, j + block); j < end; j++)
+                {
+                    var current = cur.AsSpan(j * dim, dim);
+                    prev.AsSpan(j * dim, dim).CopyTo(current);
+                    var rng = RandomStream.For(seed, StreamPurpose.Layout, n, j);
+                    for (int e = graph.RowStart[j]; e < graph.RowStart[j + 1]; e++)
+                    {
+                        if (nextSample[e] > n) continue;
+                        var other = prev.AsSpan(graph.Columns[e] * dim, dim);
+                        Attract(current, other, a, b, alpha);
+                        Attract(current, other, a, b, alpha);
+                        nextSample[e] += epochsPerSample[e];
+                        int negatives = negativeRate == 0 ? 0 : (int)((n - nextNegative[e]) / perNegative[e]);
+                        for (int p = 0; p < negatives; p++)
+                        {
+                            int k = rng.NextInt(rows);
+                            if (k == j) continue;
+                            Repel(current, prev.AsSpan(k * dim, dim), a, b, gamma, alpha);
+                        }
+                        nextNegative[e] += negatives * perNegative[e];
+                    }
+                }
+            });
+            (previous, next) = (next, previous);
+        }
+        if (!ReferenceEquals(previous, embedding)) previous.AsSpan().CopyTo(embedding);
+    }
+
+    /// <summary>Optimises one new point against the fixed training layout (umap-learn's transform() with
+    /// move_other=False): its edges to training rows (<paramref name="columns"/>, <paramref name="weights"/>), its own
+    /// random stream; nothing else is read or written, so the result does not depend on the batch.</summary>
+    public static void OptimizePoint(Span<float> point, float[] reference, int referenceRows, int dim,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> weights, int epochs, float a, float b, float gamma,
+        float initialAlpha, int negativeRate, RandomStream rng, Span<double> scratch)
+    {
+        int edges = columns.Length;
+        float max = 0f;
+        foreach (float w in weights) max = Math.Max(max, w);
+        var perSample = scratch[..edges];
+        var nextSample = scratch.Slice(edges, edges);
+        var perNegative = scratch.Slice(2 * edges, edges);
+        var nextNegative = scratch.Slice(3 * edges, edges);
+        for (int e = 0; e < edges; e++)
+        {
+            // Edges too light to be sampled once are dropped (umap-learn's max / n_epochs rule, per point here so
+            // that the batch does not matter).
+            perSample[e] = weights[e] >= max / epochs && weights[e] > 0f ? max / (double)weights[e] : double.PositiveInfinity;
+            nextSample[e] = perSample[e];
+            perNegative[e] = perSample[e] / Math.Max(negativeRate, 1e-30);
+            nextNegative[e] = perNegative[e];
+        }
+        for (int n = 0; n < epochs; n++)
+        {
+            float alpha = initialAlpha * (1f - (float)n / epochs);
+            for (int e = 0; e < edges; e++)
+            {
+                if (nextSample[e] > n) continue;
+                Attract(point, reference.AsSpan(columns[e] * dim, dim), a, b, alpha);
+                nextSample[e] += perSample[e];
+                int negatives = negativeRate == 0 ? 0 : (int)((n - nextNegative[e]) / perNegative[e]);
+                for (int p = 0; p < negatives; p++)
+                    Repel(point, reference.AsSpan(rng.NextInt(referenceRows) * dim, dim), a, b, gamma, alpha);
+                nextNegative[e] += negatives * perNegative[e];
+            }
+        }
+    }
+
+    /// <summary>umap-learn's <c>make_epochs_per_sample</c>: max / weight.</summary>
+    internal static double[] EpochsPerSample(float[] weights, int start, int count, int epochs)
+    {
+        float max = 0f;
+        for (int e = start; e < start + count; e++) max = Math.Max(max, weights[e]);
+        var result = new double[count];
+        for (int e = 0; e < count; e++)
+            result[e] = weights[start + e] > 0f ? max / (double)weights[start + e] : double.PositiveInfinity;
+        return result;
+    }
+
+    private static void Attract(Span<float> current, ReadOnlySpan<float> other, float a, float b, float alpha)
+    {
+        float d2 = 0f;
+        for (int d = 0; d < current.Length; d++)
+        {
+            float diff = current[d] - other[d];
+            d2 += diff * diff;
+        }
+        if (!(d2 > 0f)) return;
+        float powB1 = MathF.Pow(d2, b - 1f);
+        float coefficient = -2f * a * b * powB1 / (a * powB1 * d2 + 1f);
+        for (int d = 0; d < current.Length; d++)
+            current[d] += Math.Clamp(coefficient * (current[d] - other[d]), -Clip, Clip) * alpha;
+    }
+
+    private static void Repel(Span<float> current, ReadOnlySpan<float> other, float a, float b, float gamma, float alpha)
+    {
+        float d2 = 0f;
+        for (int d = 0; d < current.Length; d++)
+        {
+            float diff = current[d] - other[d];
+            d2 += diff * diff;
+        }
+        if (d2 > 0f)
+        {
+            float coefficient = 2f * gamma * b / ((0.001f + d2) * (a * MathF.Pow(d2, b) + 1f));
+            for (int d = 0; d < current.Length; d++)
+                current[d] += Math.Clamp(coefficient * (current[d] - other[d]), -Clip, Clip) * alpha;
+        }
+        else
+        {
+            // Coincident points: umap-learn pushes by the clip value along every axis.
+            for (int d = 0; d < current.Length; d++) current[d] += Clip * alpha;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+namespace MlNetTriplet.Projection;
+
+/// <summary>Built-in distances for the UMAP neighbour graph (umap-learn's <c>metric</c>).</summary>
+public enum UmapMetric
+{
+    /// <summary>Straight-line (L2) distance: umap-learn's <c>"euclidean"</c>.</summary>
+    Euclidean,
+
+    /// <summary>Sum of absolute differences (L1): umap-learn's <c>"manhattan"</c>.</summary>
+    Manhattan,
+
+    /// <summary>1 - cosine similarity: umap-learn's <c>"cosine"</c>. A row of zeros is at distance 1 from every row.</summary>
+    Cosine,
+
+    /// <summary>1 - Pearson correlation: umap-learn's <c>"correlation"</c>. A constant row is at distance 1 from every
+    /// row.</summary>
+    Correlation,
+}
+
+/// <summary>A user-supplied distance for the neighbour graph (umap-learn's callable <c>metric</c>).</summary>
+/// <remarks>It must be symmetric, non-negative and zero on identical rows, and safe to call from several threads at
+/// once. Neighbour search with it uses the same NN-descent and random-projection trees as the built-in metrics (the
+/// trees split with euclidean hyperplanes, which only affects speed, not correctness). A model fitted with it can be
+/// saved, but loading needs the same distance passed back.</remarks>
+public interface IUmapDistance
+{
+    /// <summary>The distance between two rows of equal length.</summary>
+    float Distance(ReadOnlySpan<float> x, ReadOnlySpan<float> y);
+}
+
+/// <summary>Options of a UMAP projection. Names follow umap-learn's parameters and defaults (0.5.x).</summary>
+public sealed class UmapOptions
+{
+    /// <summary>Neighbours per point, the point itself included (umap-learn's <c>n_neighbors</c>); default 15, at least 2.
+    /// Larger values favour global structure.</summary>
+    public int NeighborCount { get; set; } = 15;
+
+    /// <summary>Dimensions of the projection (umap-learn's <c>n_components</c>); default 2.</summary>
+    public int ComponentCount { get; set; } = 2;
+
+    /// <summary>Smallest distance between points in the projection (umap-learn's <c>min_dist</c>); default 0.1,
+    /// in [0, <see cref="Spread"/>].</summary>
+    public float MinDistance { get; set; } = 0.1f;
+
+    /// <summary>Scale of the projected clusters (umap-learn's <c>spread</c>); default 1, positive.</summary>
+    public float Spread { get; set; } = 1f;
+
+    /// <summary>Distance between input rows (umap-learn's <c>metric</c>); default <see cref="UmapMetric.Euclidean"/>.
+    /// Ignored when <see cref="CustomDistance"/> is set.</summary>
+    public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
+
+    /// <summary>A custom distance (umap-learn's callable <c>metric</c>); null (default) uses <see cref="Metric"/>.</summary>
+    public IUmapDistance? CustomDistance { get; set; }
+
+    /// <summary>Optimisation epochs (umap-learn's <c>n_epochs</c>); null (default) is 200 above 10,000 rows, else 500.
+    /// transform() uses a third of it.</summary>
+    public int? EpochCount { get; set; }
+
+    /// <summary>Negative samples per positive sample (umap-learn's <c>negative_sample_rate</c>); default 5.</summary>
+    public int NegativeSampleRate { get; set; } = 5;
+
+    /// <summary>Initial SGD learning rate (umap-learn's <c>learning_rate</c>); default 1. transform() starts at a
+    /// quarter of it, as umap-learn.</summary>
+    public float LearningRate { get; set; } = 1f;
+
+    /// <summary>Nearest neighbours assumed fully connected (umap-learn's <c>local_connectivity</c>); default 1.</summary>
+    public float LocalConnectivity { get; set; } = 1f;
+
+    /// <summary>Blend between fuzzy union (1, default) and fuzzy intersection (0) when symmetrising the graph
+    /// (umap-learn's <c>set_op_mix_ratio</c>).</summary>
+    public float SetOpMixRatio { get; set; } = 1f;
+
+    /// <summary>Weight of negative samples (umap-learn's <c>repulsion_strength</c>, gamma); default 1.</summary>
+    public float RepulsionStrength { get; set; } = 1f;
+
+    /// <summary>Random seed (umap-learn's <c>random_state</c>). With a seed the output is bit-identical run to run and
+    /// whatever the thread count; unlike umap-learn all cores are still used. Null (default) draws a seed.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Most threads to use; null (default) uses every core. Does not change the result.</summary>
+    public int? MaxThreads { get; set; }
+
+    /// <summary>The epoch count used for <paramref name="rows"/> training rows.</summary>
+    internal int ResolveEpochs(int rows) => EpochCount ?? (rows > 10_000 ? 200 : 500);
+
+    internal ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = MaxThreads ?? -1 };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    internal void Validate()
+    {
+        if (NeighborCount < 2)
+            throw new ArgumentException($"UmapOptions.NeighborCount is {NeighborCount}: expected at least 2.", nameof(NeighborCount));
+        if (ComponentCount < 1)
+            throw new ArgumentException($"UmapOptions.ComponentCount is {ComponentCount}: expected at least 1.", nameof(ComponentCount));
+        if (!(Spread > 0f) || !float.IsFinite(Spread))
+            throw new ArgumentException($"UmapOptions.Spread is {Spread}: expected a positive finite value.", nameof(Spread));
+        if (!(MinDistance >= 0f) || !float.IsFinite(MinDistance))
+            throw new ArgumentException($"UmapOptions.MinDistance is {MinDistance}: expected a finite value >= 0.", nameof(MinDistance));
+        if (MinDistance > Spread)
+            throw new ArgumentException(
+                $"UmapOptions.MinDistance ({MinDistance}) is larger than Spread ({Spread}): expected MinDistance <= Spread.",
+                nameof(MinDistance));
+        if (EpochCount is < 1)
+            throw new ArgumentException($"UmapOptions.EpochCount is {EpochCount}: expected at least 1 or null.", nameof(EpochCount));
+        if (NegativeSampleRate < 0)
+            throw new ArgumentException($"UmapOptions.NegativeSampleRate is {NegativeSampleRate}: expected >= 0.", nameof(NegativeSampleRate));
+        if (!(LearningRate > 0f) || !float.IsFinite(LearningRate))
+            throw new ArgumentException($"UmapOptions.LearningRate is {LearningRate}: expected a positive finite value.", nameof(LearningRate));
+        if (!(LocalConnectivity >= 0f) || !float.IsFinite(LocalConnectivity))
+            throw new ArgumentException($"UmapOptions.LocalConnectivity is {LocalConnectivity}: expected a finite value >= 0.", nameof(LocalConnectivity));
+        if (!(SetOpMixRatio >= 0f && SetOpMixRatio <= 1f))
+            throw new ArgumentException($"UmapOptions.SetOpMixRatio is {SetOpMixRatio}: expected a value in [0, 1].", nameof(SetOpMixRatio));
+        if (!(RepulsionStrength >= 0f) || !float.IsFinite(RepulsionStrength))
+            throw new ArgumentException($"UmapOptions.RepulsionStrength is {RepulsionStrength}: expected a finite value >= 0.", nameof(RepulsionStrength));
+        if (MaxThreads is < 1)
+            throw new ArgumentException($"UmapOptions.MaxThreads is {MaxThreads}: expected at least 1 or null.", nameof(MaxThreads));
+        if (!Enum.IsDefined(Metric))
+            throw new ArgumentException($"UmapOptions.Metric is {(int)Metric}: not a UmapMetric value.", nameof(Metric));
+    }
+}
