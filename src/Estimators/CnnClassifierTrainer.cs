@@ -65,6 +65,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         if (_options.EarlyStoppingPatience > 0 && validationData is null && _options.ValidationFraction == 0)
             throw new InvalidOperationException(
                 "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
+        var device = Devices.ForTraining(_options.Device);
         var (shape, classCount, labelValues) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {
@@ -97,7 +98,6 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
             (train, valid) = train.SplitStratified(o.ValidationFraction, classCount, seed);
         }
 
-        var device = CnnClassifierTransformer.ResolveDevice(o.Device);
         manual_seed(seed);
         var network = new CnnModule(o.Architecture, shape, classCount);
         network.to(device);

@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
+using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
         _host = env.Register(nameof(CnnClassifierTransformer));
         _description = description;
         _labelValues = labelValues;
-        var device = ResolveDevice(description.Device);
+        var device = Devices.ForInference(description.Device);
         var shape = description.ImageShape;
         var runner = new NetworkRunner(network, [shape.Channels, shape.Height, shape.Width], description.ClassCount,
             device, logits => nn.functional.softmax(logits, 1));
@@ -99,15 +100,12 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
         }
         var network = new CnnModule(description.Architecture, description.ImageShape, description.ClassCount);
         ModelStreams.LoadNetwork(ctx, network, what);
-        network.to(ResolveDevice(description.Device));
+        network.to(Devices.ForInference(description.Device));
         return new CnnClassifierTransformer(env, description, labelValues, network);
     }
 
     /// <summary>Frees the network's native memory.</summary>
     public void Dispose() => _mapping.Runner.Dispose();
-
-    internal static Device ResolveDevice(string device) =>
-        device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available() ? CPU : torch.device(device);
 
     private List<OutputColumn> CreateOutputs()
     {

@@ -87,18 +87,7 @@ public sealed class CnnClassifierTests
         Parallel.ForEach(cursors, new ParallelOptions { MaxDegreeOfParallelism = 4 }, cursor =>
         {
             using (cursor)
-            {
-                var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Score"]);
-                var id = cursor.GetIdGetter();
-                VBuffer<float> value = default;
-                DataViewRowId rowId = default;
-                while (cursor.MoveNext())
-                {
-                    getter(ref value);
-                    id(ref rowId);
-                    results[rowId.Low] = value.DenseValues().ToArray();
-                }
-            }
+                ReadScores(cursor, results);
         });
         Assert.HasCount(expected.Count, results);
         foreach (var (row, scores) in expected)
@@ -160,11 +149,18 @@ public sealed class CnnClassifierTests
         CollectionAssert.AreNotEqual(Scores(1), Scores(2));
     }
 
-    internal static Dictionary<ulong, float[]> ReadScores(IDataView scored)
+    private static Dictionary<ulong, float[]> ReadScores(IDataView scored)
     {
         var result = new Dictionary<ulong, float[]>();
         using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
-        var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+        ReadScores(cursor, result);
+        return result;
+    }
+
+    /// <summary>Every row's Score by row id.</summary>
+    private static void ReadScores(DataViewRowCursor cursor, IDictionary<ulong, float[]> into)
+    {
+        var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Score"]);
         var id = cursor.GetIdGetter();
         VBuffer<float> value = default;
         DataViewRowId rowId = default;
@@ -172,8 +168,7 @@ public sealed class CnnClassifierTests
         {
             getter(ref value);
             id(ref rowId);
-            result[rowId.Low] = value.DenseValues().ToArray();
+            into[rowId.Low] = value.DenseValues().ToArray();
         }
-        return result;
     }
 }

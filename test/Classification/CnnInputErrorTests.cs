@@ -181,4 +181,16 @@ public sealed class CnnInputErrorTests
         var e = CatchAny(() => model.Transform(TrainedCnn.Test));
         StringAssert.Contains(e.Message, "Vector<Single, 16>");
     }
+
+    [TestMethod]
+    public void Fit_OnCudaWithoutCuda_ThrowsBeforeTraining()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+            Assert.Inconclusive("this machine has CUDA");
+        var ml = new MLContext(seed: 1);
+        var options = SmallOptions();
+        options.Device = "cuda";
+        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        StringAssert.Contains(e.Message, "CUDA is not available");
+    }
 }
