@@ -102,11 +102,12 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         var network = new CnnModule(o.Architecture, shape, classCount);
         network.to(device);
         long[] imageDims = [shape.Channels, shape.Height, shape.Width];
+        // Past this point only the tensors are used, so the host arrays can be collected during training.
         using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, .. imageDims], train.Labels, device);
         using var validSet = valid is null ? null
             : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. imageDims], valid.Labels, device);
         var history = new NetworkTrainer(o, _host, seed).Fit(network, trainSet, validSet,
-            new ShuffledBatchSampler(train.Rows, o.BatchSize, seed), new CrossEntropyObjective());
+            new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), new CrossEntropyObjective());
 
         var description = new CnnClassifierTransformer.Description(o.FeatureColumnName, shape, o.Architecture,
             classCount, o.InferenceBatchSize, o.Device, history);
