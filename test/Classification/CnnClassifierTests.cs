@@ -149,6 +149,28 @@ public sealed class CnnClassifierTests
         CollectionAssert.AreNotEqual(Scores(1), Scores(2));
     }
 
+    [TestMethod]
+    public void Fit_WithValidationSet_ReportsProgressToLogAndCallback()
+    {
+        var ml = new MLContext(seed: 5);
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        ml.Log += (_, e) => messages.Enqueue(e.Message);
+        var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(TestData.FashionTrain(ml, 600));
+        var train = keys.Transform(TestData.FashionTrain(ml, 600));
+        var valid = keys.Transform(TestData.FashionTest(ml, 200));
+        var epochs = new List<EpochMetrics>();
+        var cnn = ml.MulticlassClassification.Trainers.Cnn(new CnnClassifierTrainer.Options
+        {
+            NumberOfEpochs = 2, MetricsCallback = epochs.Add,
+        }).Fit(train, valid);
+
+        Assert.HasCount(2, epochs);
+        Assert.IsTrue(epochs.All(m => m.ValidationLoss > 0 && m.ValidationAccuracy > 0.3), "validated every epoch");
+        CollectionAssert.AreEqual(epochs, cnn.History!.Epochs.ToArray());
+        Assert.IsTrue(messages.Any(m => m.Contains("Epoch 2/2", StringComparison.Ordinal) && m.Contains("validation accuracy", StringComparison.Ordinal)),
+            "progress goes to MLContext.Log");
+    }
+
     private static Dictionary<ulong, float[]> ReadScores(IDataView scored)
     {
         var result = new Dictionary<ulong, float[]>();
