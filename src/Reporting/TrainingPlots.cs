@@ -17,17 +17,7 @@ public static class TrainingPlots
     private static readonly OxyColor ValidationColor = OxyColor.Parse("#ff7f0e");
     private static readonly OxyColor BestEpochColor = OxyColor.Parse("#2ca02c");
     private static readonly OxyColor GridColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
-    private const int MinimumSize = 100;
     private const double TitleHeight = 34;
-
-    // OxyPlot asks for "Segoe UI" by default; where that is missing (Linux) Skia falls back to whatever face it finds
-    // first, which can be a serif one. The first sans-serif family installed is used instead.
-    private static readonly Lazy<string?> SansSerifFamily = new(() =>
-    {
-        var installed = SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return new[] { "Segoe UI", "Helvetica Neue", "Helvetica", "Arial", "DejaVu Sans", "Liberation Sans", "Noto Sans" }
-            .FirstOrDefault(installed.Contains);
-    });
 
     /// <summary>Saves the loss curves of <paramref name="history"/> as a PNG: training and validation loss per epoch,
     /// and beside them training and validation accuracy (in %) when the history has accuracies. A dashed vertical line
@@ -48,9 +38,9 @@ public static class TrainingPlots
             throw new ArgumentException("The training history has no epochs: there is nothing to plot.", nameof(history));
         if (history.Epochs.Any(e => e is null))
             throw new ArgumentException("The training history holds a null epoch.", nameof(history));
-        CheckSize(width, nameof(width));
-        CheckSize(height, nameof(height));
-        string path = PreparePath(pngPath, nameof(pngPath));
+        PngFiles.CheckSize(width, nameof(width));
+        PngFiles.CheckSize(height, nameof(height));
+        string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
 
         var epochs = history.Epochs;
         int lastEpoch = epochs[^1].Epoch;
@@ -96,7 +86,7 @@ public static class TrainingPlots
                 nameof(classNames));
         if (classNames.Any(name => name is null))
             throw new ArgumentException("A class name is null.", nameof(classNames));
-        string path = PreparePath(pngPath, nameof(pngPath));
+        string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
 
         var model = NewModel(null);
         model.Axes.Add(new CategoryAxis
@@ -249,7 +239,7 @@ public static class TrainingPlots
         bool hasTitle = !string.IsNullOrWhiteSpace(title);
         double top = hasTitle ? TitleHeight : 0;
         double panelWidth = (double)width / panels.Count;
-        string font = SansSerifFamily.Value ?? panels[0].DefaultFont;
+        string font = PngFiles.SansSerifFamily.Value ?? panels[0].DefaultFont;
         for (int i = 0; i < panels.Count; i++)
         {
             // Each panel lays itself out in its own rectangle; the clip keeps a wide label out of its neighbour.
@@ -267,24 +257,5 @@ public static class TrainingPlots
 
         using var file = File.Create(path);
         bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
-    }
-
-    private static string PreparePath(string pngPath, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(pngPath, parameterName);
-        if (string.IsNullOrWhiteSpace(pngPath))
-            throw new ArgumentException("The PNG path is empty.", parameterName);
-        string full = Path.GetFullPath(pngPath);
-        string? folder = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
-        return full;
-    }
-
-    private static void CheckSize(int pixels, string parameterName)
-    {
-        if (pixels < MinimumSize)
-            throw new ArgumentOutOfRangeException(parameterName, pixels,
-                $"The image {parameterName} must be at least {MinimumSize} pixels.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -7,8 +6,6 @@ namespace MlNetTriplet.Tests.Reporting;
 [TestClass]
 public sealed class TrainingPlotsTests
 {
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     private string _folder = "";
 
     [TestInitialize]
@@ -28,7 +25,7 @@ public sealed class TrainingPlotsTests
 
         TrainingPlots.SaveLossCurves(ClassifierHistory(epochs: 6, bestEpoch: 4), path, "CNN on Fashion-MNIST", 900, 400);
 
-        Assert.AreEqual((900, 400), ReadPngSize(path));
+        Assert.AreEqual((900, 400), PngAssert.ReadPngSize(path));
     }
 
     [TestMethod]
@@ -39,7 +36,7 @@ public sealed class TrainingPlotsTests
 
         TrainingPlots.SaveLossCurves(history, path, width: 320, height: 240);
 
-        Assert.AreEqual((320, 240), ReadPngSize(path));
+        Assert.AreEqual((320, 240), PngAssert.ReadPngSize(path));
     }
 
     [TestMethod]
@@ -54,7 +51,7 @@ public sealed class TrainingPlotsTests
 
         TrainingPlots.SaveLossCurves(history, path);
 
-        Assert.AreEqual((900, 400), ReadPngSize(path));
+        Assert.AreEqual((900, 400), PngAssert.ReadPngSize(path));
     }
 
     [TestMethod]
@@ -82,7 +79,7 @@ public sealed class TrainingPlotsTests
 
         TrainingPlots.SaveConfusionMatrix(matrix, ["cat", "dog", "bird"], path, "Pets");
 
-        var (width, height) = ReadPngSize(path);
+        var (width, height) = PngAssert.ReadPngSize(path);
         Assert.IsGreaterThanOrEqualTo(400, width);
         Assert.IsGreaterThanOrEqualTo(400, height);
     }
@@ -146,16 +143,5 @@ public sealed class TrainingPlotsTests
             for (int p = 0; p < 3; p++)
                 Assert.AreEqual(counts[t, p], metrics.ConfusionMatrix.Counts[t][p], $"count [{t}, {p}]");
         return metrics.ConfusionMatrix;
-    }
-
-    /// <summary>Checks the PNG signature and returns the width and height stored in the IHDR chunk.</summary>
-    private static (int Width, int Height) ReadPngSize(string path)
-    {
-        Assert.IsTrue(File.Exists(path), $"{path} was not written.");
-        byte[] bytes = File.ReadAllBytes(path);
-        Assert.IsGreaterThan(33, bytes.Length, "The PNG is too short to hold an IHDR chunk.");
-        CollectionAssert.AreEqual(PngSignature, bytes[..8], "Not a PNG signature.");
-        Assert.AreEqual("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4), "The first chunk is not IHDR.");
-        return (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
     }
 }

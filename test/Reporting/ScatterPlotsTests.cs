@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using SkiaSharp;
+
+namespace MlNetTriplet.Tests.Reporting;
+
+[TestClass]
+public sealed class ScatterPlotsTests
+{
+    private string _folder = "";
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestInitialize]
+    public void CreateFolder() => _folder = TestData.TempDirectory();
+
+    [TestCleanup]
+    public void DeleteFolder()
+    {
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    [TestMethod]
+    public void SaveScatter_ThreeBlobs_WritesPngOfRequestedSizeWithColouredPoints()
+    {
+        var (points, labels) = Blobs(["cat", "dog", "bird"], perLabel: 100, seed: 1);
+        string path = Path.Combine(_folder, "nested", "deeper", "blobs.png");   // folders do not exist yet
+
+        ScatterPlots.SaveScatter(points, labels, path, "Three blobs", 640, 480);
+
+        Assert.AreEqual((640, 480), PngAssert.ReadPngSize(path));
+        // The axes, grid, text and legend frame are all grey: saturated pixels can only be points or legend symbols,
+        // and 300 points of radius 3.5 cover far more than three legend symbols do.
+        using var bitmap = SKBitmap.Decode(path);
+        int coloured = 0;
+        foreach (var pixel in bitmap.Pixels)
+            if (Math.Max(pixel.Red, Math.Max(pixel.Green, pixel.Blue)) - Math.Min(pixel.Red, Math.Min(pixel.Green, pixel.Blue)) > 60)
+                coloured++;
+        Assert.IsGreaterThan(2000, coloured, "Too few coloured pixels: the points were not drawn.");
+    }
+
+    [TestMethod]
+    public void SaveScatter_SinglePointAndManyLabels_WritePng()
+    {
+        string one = Path.Combine(_folder, "one.png");
+        ScatterPlots.SaveScatter([3f, -2f], ["only"], one, width: 100, height: 100, xTitle: "x", yTitle: "y");
+        Assert.AreEqual((100, 100), PngAssert.ReadPngSize(one));
+
+        // 25 numeric labels: more than the palette holds, so the colours cycle.
+        var (points, labels) = Blobs(Enumerable.Range(0, 25).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), perLabel: 20, seed: 2);
+        string many = Path.Combine(_folder, "many.png");
+        ScatterPlots.SaveScatter(points, labels, many);
+        Assert.AreEqual((1000, 800), PngAssert.ReadPngSize(many));
+    }
+
+    [TestMethod]
+    public void SaveScatter_BadArguments_Throw()
+    {
+        string path = Path.Combine(_folder, "sub", "bad.png");
+        float[] points = [0, 0, 1, 1, 2, 2];
+        string[] labels = ["a", "b", "a"];
+
+        Assert.ThrowsExactly<ArgumentNullException>(() => ScatterPlots.SaveScatter(points, null!, path));
+        Assert.ThrowsExactly<ArgumentNullException>(() => ScatterPlots.SaveScatter(points, labels, null!));
+        Assert.ThrowsExactly<ArgumentException>(() => ScatterPlots.SaveScatter(points, labels, " "));
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => ScatterPlots.SaveScatter([], [], path));
+        StringAssert.Contains(empty.Message, "at least one");
+        var length = Assert.ThrowsExactly<ArgumentException>(() => ScatterPlots.SaveScatter(points, ["a", "b"], path));
+        StringAssert.Contains(length.Message, "6 coordinates for 2 labels");
+        var nan = Assert.ThrowsExactly<ArgumentException>(() => ScatterPlots.SaveScatter([0, 0, 1, float.NaN, 2, 2], labels, path));
+        StringAssert.Contains(nan.Message, "Row 1");
+        var infinite = Assert.ThrowsExactly<ArgumentException>(() =>
+            ScatterPlots.SaveScatter([0, 0, 1, 1, float.NegativeInfinity, 2], labels, path));
+        StringAssert.Contains(infinite.Message, "Row 2");
+        var nullLabel = Assert.ThrowsExactly<ArgumentException>(() => ScatterPlots.SaveScatter(points, ["a", "b", null!], path));
+        StringAssert.Contains(nullLabel.Message, "row 2");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ScatterPlots.SaveScatter(points, labels, path, width: 99));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ScatterPlots.SaveScatter(points, labels, path, height: 0));
+        Assert.IsFalse(Directory.Exists(Path.GetDirectoryName(path)), "A rejected call created the output folder.");
+    }
+
+    [TestMethod]
+    public void SaveScatter_SeventyThousandPoints_RendersQuickly()
+    {
+        string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        var (points, labels) = Blobs(names, perLabel: 7_000, seed: 3);
+        string path = Path.Combine(_folder, "large.png");
+
+        var watch = Stopwatch.StartNew();
+        ScatterPlots.SaveScatter(points, labels, path, "UMAP of 70,000 embeddings");
+        watch.Stop();
+
+        TestContext.WriteLine($"70,000 points rendered in {watch.Elapsed.TotalSeconds:F2} s");
+        Assert.AreEqual((1000, 800), PngAssert.ReadPngSize(path));
+        Assert.IsLessThan(20, watch.Elapsed.TotalSeconds, "Rendering 70,000 points took too long.");
+    }
+
+    /// <summary>One Gaussian blob per label, centres on a circle, some of them overlapping, rows interleaved.</summary>
+    private static (float[] Points, string[] Labels) Blobs(string[] names, int perLabel, int seed)
+    {
+        var random = new Random(seed);
+        int n = names.Length * perLabel;
+        var points = new float[2 * n];
+        var labels = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            int label = i % names.Length;
+            double angle = 2 * Math.PI * label / names.Length;
+            double spread = 0.6 + 0.4 * (label % 3);
+            points[2 * i] = (float)(8 * Math.Cos(angle) + spread * Gaussian(random));
+            points[2 * i + 1] = (float)(5 * Math.Sin(angle) + spread * Gaussian(random));
+            labels[i] = names[label];
+        }
+        return (points, labels);
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
