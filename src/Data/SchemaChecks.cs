@@ -30,8 +30,7 @@ internal static class SchemaChecks
     public static int CheckKeyLabel(DataViewSchema.Column column)
     {
         if (column.Type is not KeyDataViewType key || key.RawType != typeof(uint))
-            throw Mismatch("label", column.Name, "Key<UInt32> (add mlContext.Transforms.Conversion.MapValueToKey(\""
-                + column.Name + "\") before the trainer)", $"{column.Type}");
+            throw LabelNotKey(column.Name, $"{column.Type}");
         if (key.Count < 2)
             throw new ArgumentOutOfRangeException("inputSchema",
                 $"Label column '{column.Name}' has {key.Count} class(es); a classifier needs at least two.");
@@ -39,6 +38,17 @@ internal static class SchemaChecks
             throw Mismatch("label", column.Name, $"at most {int.MaxValue} classes", $"{key.Count}");
         return (int)key.Count;
     }
+
+    /// <summary>The schema-shape twin of <see cref="CheckKeyLabel(DataViewSchema.Column)"/>: the key count is not known yet.</summary>
+    public static void CheckKeyLabel(SchemaShape.Column column)
+    {
+        if (!column.IsKey)
+            throw LabelNotKey(column.Name, column.GetTypeString());
+    }
+
+    private static ArgumentOutOfRangeException LabelNotKey(string name, string actual) =>
+        Mismatch("label", name, $"Key<UInt32> (add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer)",
+            actual);
 
     public static void CheckFloatVector(SchemaShape.Column column, string role)
     {

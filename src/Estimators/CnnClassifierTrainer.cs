@@ -62,9 +62,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
     public CnnClassifierTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        if (_options.EarlyStoppingPatience > 0 && validationData is null && _options.ValidationFraction == 0)
-            throw new InvalidOperationException(
-                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
+        _options.CheckValidationAvailable(validationData is not null || _options.ValidationFraction > 0);
         var device = Devices.ForTraining(_options.Device);
         var (shape, classCount, labelValues) = CheckSchema(trainData.Schema);
         if (validationData is not null)
@@ -120,10 +118,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         var features = SchemaChecks.FindColumn(inputSchema, _options.FeatureColumnName, "feature");
         SchemaChecks.CheckFloatVector(features, "feature");
         var label = SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label");
-        if (!label.IsKey)
-            throw SchemaChecks.Mismatch("label", label.Name,
-                $"Key<UInt32> (add mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\") before the trainer)",
-                label.GetTypeString());
+        SchemaChecks.CheckKeyLabel(label);
         var columns = inputSchema.ToDictionary(c => c.Name);
         var scoreAnnotations = new List<SchemaShape.Column>
         {

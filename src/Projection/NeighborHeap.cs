@@ -24,8 +24,33 @@ internal static class NeighborHeap
         if (checkDuplicates)
             for (int t = 0; t < index.Length; t++)
                 if (index[t] == j) return false;
-        int n = dist.Length, i = 0;
+        dist[0] = d;
+        index[0] = j;
+        if (!flags.IsEmpty) flags[0] = 2;
+        SiftDown(dist, index, flags, dist.Length);
+        return true;
+    }
+
+    /// <summary>Sorts a full or partial heap ascending in place (empties last).</summary>
+    public static void Sort(Span<float> dist, Span<int> index)
+    {
+        for (int end = dist.Length - 1; end > 0; end--)
+        {
+            (dist[0], dist[end]) = (dist[end], dist[0]);
+            (index[0], index[end]) = (index[end], index[0]);
+            SiftDown(dist, index, default, end);
+        }
+    }
+
+    /// <summary>Moves the root down to its place among the first <paramref name="n"/> entries; flags (may be empty)
+    /// move with their entries.</summary>
+    private static void SiftDown(Span<float> dist, Span<int> index, Span<byte> flags, int n)
+    {
+        int i = 0;
+        float d = dist[0];
+        int j = index[0];
         bool hasFlags = !flags.IsEmpty;
+        byte f = hasFlags ? flags[0] : (byte)0;
         while (true)
         {
             int c = 2 * i + 1;
@@ -39,37 +64,6 @@ internal static class NeighborHeap
         }
         dist[i] = d;
         index[i] = j;
-        if (hasFlags) flags[i] = 2;
-        return true;
-    }
-
-    /// <summary>Sorts a full or partial heap ascending in place (empties last).</summary>
-    public static void Sort(Span<float> dist, Span<int> index)
-    {
-        for (int end = dist.Length - 1; end > 0; end--)
-        {
-            (dist[0], dist[end]) = (dist[end], dist[0]);
-            (index[0], index[end]) = (index[end], index[0]);
-            SiftDown(dist, index, end);
-        }
-    }
-
-    private static void SiftDown(Span<float> dist, Span<int> index, int n)
-    {
-        int i = 0;
-        float d = dist[0];
-        int j = index[0];
-        while (true)
-        {
-            int c = 2 * i + 1;
-            if (c >= n) break;
-            if (c + 1 < n && Less(dist[c], index[c], dist[c + 1], index[c + 1])) c++;
-            if (!Less(d, j, dist[c], index[c])) break;
-            dist[i] = dist[c];
-            index[i] = index[c];
-            i = c;
-        }
-        dist[i] = d;
-        index[i] = j;
+        if (hasFlags) flags[i] = f;
     }
 }

@@ -14,9 +14,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
     public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
         IBatchSampler sampler, ITrainingObjective objective)
     {
-        if (options.EarlyStoppingPatience > 0 && validation is null)
-            throw new InvalidOperationException(
-                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
+        options.CheckValidationAvailable(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
             throw new InvalidOperationException("EarlyStoppingMetric.ValidationAccuracy needs a classifier.");
         if (options.TuneNativeAllocator)

@@ -137,6 +137,14 @@ public abstract class NetworkTrainingOptions
             "needs CheckpointDirectory");
     }
 
+    /// <summary>Early stopping watches validation figures: estimators call this before reading any data.</summary>
+    internal void CheckValidationAvailable(bool hasValidationData)
+    {
+        if (EarlyStoppingPatience > 0 && !hasValidationData)
+            throw new InvalidOperationException(
+                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
+    }
+
     private protected static void Check(bool condition, string option, string expectation)
     {
         if (!condition)
