@@ -1,12 +1,20 @@
 using MlNetTriplet.Bench;
 
-// cnn      : the benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
+// cnn      : the CNN benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
 // cnn-one  : one run of one .NET side in this process (started by the parent, so its peak RSS is its own).
+// umap     : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
+// umap-one : one package run of one UMAP case in this process.
 string command = args.Length > 0 ? args[0] : "";
-CnnOptions options;
+string[] rest = args.Skip(1).ToArray();
+object? options;
 try
 {
-    options = CnnOptions.Parse(args.Skip(1).ToArray());
+    options = command switch
+    {
+        "cnn" or "cnn-one" => CnnOptions.Parse(rest),
+        "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
+        _ => null,
+    };
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
@@ -14,15 +22,19 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return Usage();
 }
 
-return command switch
+return (command, options) switch
 {
-    "cnn" => CnnBenchmark.Run(options),
-    "cnn-one" => Child.Run(options),
+    ("cnn", CnnOptions o) => CnnBenchmark.Run(o),
+    ("cnn-one", CnnOptions o) => Child.Run(o),
+    ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
+    ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|umap [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
+    Console.Error.WriteLine(UmapBenchOptions.Usage);
     return 2;
 }
