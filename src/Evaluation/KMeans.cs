@@ -79,31 +79,33 @@ internal static class KMeans
     private static int Assign(PackedRows rows, float[] centroids, int k, int[] assignment, float[] nearest,
         ParallelOptions po)
     {
-        int stride = rows.Stride;
-        var centroidNorms = new float[k];
-        for (int c = 0; c < k; c++)
-        {
-            var centroid = centroids.AsSpan(c * stride, stride);
-            centroidNorms[c] = TensorPrimitives.Dot(centroid, centroid);
-        }
+        // Centroid rows already have the rows' stride; packing adds the tile padding and the kernel's norms.
+        var packed = PackedRows.Pack(centroids, k, rows.Stride, EmbeddingDistance.Euclidean, rows.Kernel, po);
+        int ld = packed.PaddedRows, chunk = 256;
         int changed = 0;
-        Parallel.For(0, rows.Rows, po, () => 0, (i, _, local) =>
+        Parallel.For(0, (rows.PaddedRows + chunk - 1) / chunk, po, () => (Dots: new float[chunk * ld], Changed: 0), (b, _, local) =>
         {
-            var row = rows.Row(i);
-            int best = 0;
-            float bestDistance = float.PositiveInfinity;
-            for (int c = 0; c < k; c++)
+            int start = b * chunk, count = Math.Min(chunk, rows.PaddedRows - start);
+            rows.Kernel.Block(rows, start, count, packed, 0, ld, local.Dots, ld);
+            for (int i = start; i < start + count && i < rows.Rows; i++)
             {
-                float d = Math.Max(0f, rows.SquaredNorms[i] + centroidNorms[c] - 2f * TensorPrimitives.Dot(row, centroids.AsSpan(c * stride, stride)));
-                if (d < bestDistance)
-                    (best, bestDistance) = (c, d);
+                int best = 0;
+                float bestDistance = float.PositiveInfinity;
+                for (int c = 0; c < k; c++)
+                {
+                    float d = Math.Max(0f, rows.SquaredNorms[i] + packed.SquaredNorms[c] - 2f * local.Dots[(i - start) * ld + c]);
+                    if (d < bestDistance)
+                        (best, bestDistance) = (c, d);
+                }
+                nearest[i] = bestDistance;
+                if (assignment[i] != best)
+                {
+                    assignment[i] = best;
+                    local.Changed++;
+                }
             }
-            nearest[i] = bestDistance;
-            if (assignment[i] == best)
-                return local;
-            assignment[i] = best;
-            return local + 1;
-        }, local => Interlocked.Add(ref changed, local));
+            return local;
+        }, local => Interlocked.Add(ref changed, local.Changed));
         return changed;
     }
 
