@@ -99,18 +99,19 @@ internal static class NeighborSearch
         foreach (ulong key in candidates)
             if (key <= last)
                 scratch[n++] = key;
-        var sorted = buffers.Sorted.AsSpan(0, m);
+        // Keys are distinct, so exactly m are at most the m-th smallest.
+        var sorted = buffers.Sorted.AsSpan(0, n);
         var counts = buffers.Counts.AsSpan();
         counts.Clear();
-        foreach (ulong key in scratch[..m])
+        foreach (ulong key in scratch[..n])
             for (int pass = 0; pass < 4; pass++)
                 counts[pass * 256 + ((int)(key >> (32 + 8 * pass)) & 255)]++;
-        Span<ulong> from = scratch[..m], to = sorted;
+        Span<ulong> from = scratch[..n], to = sorted;
         for (int pass = 0; pass < 4; pass++)
         {
             var count = counts.Slice(pass * 256, 256);
             // A byte that is the same in every key leaves the order as it is.
-            if (count[(int)(from[0] >> (32 + 8 * pass)) & 255] == m)
+            if (count[(int)(from[0] >> (32 + 8 * pass)) & 255] == n)
                 continue;
             int offset = 0;
             for (int b = 0; b < 256; b++)
