@@ -158,7 +158,7 @@ public sealed class EmbeddingMetricsTests
     [DataRow(EmbeddingDistance.Cosine)]
     public void Results_DoNotDependOnThreadCount(EmbeddingDistance distance)
     {
-        var (rows, labels) = Blobs(classes: 6, perClass: 300, dims: 24, spread: 1.5, seed: 5);
+        var (rows, labels) = Blobs(classes: 6, perClass: 200, dims: 24, spread: 1.5, seed: 5);
         var reference = Blobs(classes: 6, perClass: 50, dims: 24, spread: 1.5, seed: 6);
         var options = new EmbeddingEvaluationOptions { Distance = distance, Seed = 11 };
         var refSet = new LabeledEmbeddings(reference.Rows, reference.Labels, reference.Labels.Length, 24);
