@@ -8,7 +8,7 @@ public sealed class EvaluationPerformanceTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    /// <summary>The bar is 5 s for 10,000 x 256 on two cores (Release build: about 1.5 s of CPU). The tests run
+    /// <summary>The bar is 5 s for 10,000 x 256 on two cores (Release build: 1.5-2 s of CPU). The tests run
     /// a Debug build (about 6 s of CPU) on a machine shared with other jobs, where wall time says more about the
     /// neighbours than about this code, so the bound is on this process's CPU time: 15 s still catches a regression
     /// to per-pair allocation or a slower search.</summary>
