@@ -14,11 +14,9 @@ internal static class EmbeddingEvaluator
     /// <param name="options">Options, validated.</param>
     /// <param name="labelName">How error messages name the labels (e.g. "label column 'Label'").</param>
     /// <param name="po">Parallelism; results do not depend on it.</param>
-    /// <param name="kernel">Dot-product kernel; <see cref="DotKernel.Default"/> when null.</param>
     public static EmbeddingMetrics Evaluate(LabeledEmbeddings data, LabeledEmbeddings? reference,
-        EmbeddingEvaluationOptions options, string labelName, ParallelOptions po, DotKernel? kernel = null)
+        EmbeddingEvaluationOptions options, string labelName, ParallelOptions po)
     {
-        kernel ??= DotKernel.Default;
         options.Validate();
         int n = data.Count;
         int labelIds = Math.Max(TensorPrimitives.Max<int>(data.Labels.AsSpan(0, n)),
@@ -35,7 +33,7 @@ internal static class EmbeddingEvaluator
         if (reference is not null && reference.Dims != data.Dims)
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
-        var packed = PackedRows.Pack(data.Rows, n, data.Dims, options.Distance, kernel, po);
+        var packed = PackedRows.Pack(data.Rows, n, data.Dims, options.Distance, po);
         int k = Math.Min(options.KnnNeighborCount, reference?.Count ?? n - 1);
 
         var precisionAt1 = new double[n];
@@ -66,7 +64,7 @@ internal static class EmbeddingEvaluator
             }, po);
         if (reference is not null)
         {
-            var gallery = PackedRows.Pack(reference.Rows, reference.Count, reference.Dims, options.Distance, kernel, po);
+            var gallery = PackedRows.Pack(reference.Rows, reference.Count, reference.Dims, options.Distance, po);
             NeighborSearch.ForEachQuery(packed, gallery, sameSet: false, _ => k,
                 (q, nearest) => knnHit[q] = Vote(nearest, reference.Labels, labelIds) == data.Labels[q], po);
         }

@@ -79,14 +79,14 @@ internal static class KMeans
     private static int Assign(PackedRows rows, float[] centroids, int k, int[] assignment, float[] nearest,
         ParallelOptions po)
     {
-        // Centroid rows already have the rows' stride; packing adds the tile padding and the kernel's norms.
-        var packed = PackedRows.Pack(centroids, k, rows.Stride, EmbeddingDistance.Euclidean, rows.Kernel, po);
+        // Centroid rows already have the rows' stride; packing adds the tile padding and the norms.
+        var packed = PackedRows.Pack(centroids, k, rows.Stride, EmbeddingDistance.Euclidean, po);
         int ld = packed.PaddedRows, chunk = 256;
         int changed = 0;
         Parallel.For(0, (rows.PaddedRows + chunk - 1) / chunk, po, () => (Dots: new float[chunk * ld], Changed: 0), (b, _, local) =>
         {
             int start = b * chunk, count = Math.Min(chunk, rows.PaddedRows - start);
-            rows.Kernel.Block(rows, start, count, packed, 0, ld, local.Dots, ld);
+            DotKernel.Block(rows, start, count, packed, 0, ld, local.Dots, ld);
             for (int i = start; i < start + count && i < rows.Rows; i++)
             {
                 int best = 0;

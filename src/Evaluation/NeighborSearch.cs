@@ -9,7 +9,7 @@ internal delegate void NeighborVisitor(int query, ReadOnlySpan<ulong> nearest);
 
 /// <summary>Exact nearest-neighbour search for evaluation: every query against every gallery row, in blocks of
 /// queries so memory stays at a few megabytes per thread (never a full distance matrix). Squared euclidean distances
-/// come from ‖q‖² + ‖g‖² − 2 q·g (the dot products from the rows' <see cref="DotKernel"/>), clamped at 0 against
+/// come from ‖q‖² + ‖g‖² − 2 q·g (dot products from <see cref="DotKernel"/>), clamped at 0 against
 /// round-off. Results are identical for any thread count: each query's distances and ordering depend only on the data.</summary>
 internal static class NeighborSearch
 {
@@ -36,8 +36,6 @@ internal static class NeighborSearch
     public static void ForEachQuery(PackedRows queries, PackedRows gallery, bool sameSet, Func<int, int> needed,
         NeighborVisitor visit, ParallelOptions po)
     {
-        if (queries.Kernel != gallery.Kernel)
-            throw new ArgumentException("Queries and gallery were packed for different kernels.", nameof(gallery));
         int galleryRows = gallery.Rows, ld = gallery.PaddedRows;
         int tile = DotKernel.TileRows;
         int block = Math.Clamp(BufferFloats / ld / tile * tile, tile, MaxBlock);
@@ -53,7 +51,7 @@ internal static class NeighborSearch
             {
                 int start = b * block, count = Math.Min(block, queries.PaddedRows - start);
                 var distances = buffers.Distances;
-                queries.Kernel.Block(queries, start, count, gallery, 0, ld, distances, ld);
+                DotKernel.Block(queries, start, count, gallery, 0, ld, distances, ld);
                 for (int q = 0; q < count && start + q < queries.Rows; q++)
                 {
                     int query = start + q;

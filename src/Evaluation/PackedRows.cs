@@ -10,7 +10,7 @@ internal sealed class PackedRows
 {
     private const int Align = 16;
 
-    private PackedRows(float[] data, int rows, int paddedRows, int dims, int stride, float[] squaredNorms, DotKernel kernel)
+    private PackedRows(float[] data, int rows, int paddedRows, int dims, int stride, float[] squaredNorms)
     {
         Data = data;
         Rows = rows;
@@ -18,7 +18,6 @@ internal sealed class PackedRows
         Dims = dims;
         Stride = stride;
         SquaredNorms = squaredNorms;
-        Kernel = kernel;
     }
 
     public float[] Data { get; }
@@ -30,9 +29,6 @@ internal sealed class PackedRows
     public int Stride { get; }
     public float[] SquaredNorms { get; }
 
-    /// <summary>The kernel the norms came from; distances must use the same one.</summary>
-    public DotKernel Kernel { get; }
-
     public ReadOnlySpan<float> Row(int i) => Data.AsSpan(i * Stride, Stride);
 
     /// <param name="rows">Row-major values, at least <paramref name="count"/> x <paramref name="dims"/>; finite.</param>
@@ -40,9 +36,8 @@ internal sealed class PackedRows
     /// <param name="dims">Values per row.</param>
     /// <param name="distance">Cosine scales each row to unit length (a zero row stays zero: at distance 1 from
     /// every unit row, as <c>Projection</c>'s cosine kernel), so both distances become squared euclidean ones.</param>
-    /// <param name="kernel">The dot-product kernel of every distance computed on these rows.</param>
     /// <param name="po">Parallelism.</param>
-    public static PackedRows Pack(float[] rows, int count, int dims, EmbeddingDistance distance, DotKernel kernel, ParallelOptions po)
+    public static PackedRows Pack(float[] rows, int count, int dims, EmbeddingDistance distance, ParallelOptions po)
     {
         int stride = (dims + Align - 1) / Align * Align;
         int padded = (count + DotKernel.TileRows - 1) / DotKernel.TileRows * DotKernel.TileRows;
@@ -58,13 +53,13 @@ internal sealed class PackedRows
                 if (norm > 0f)
                     TensorPrimitives.Divide(row, norm, row);
             }
-            norms[i] = kernel.SelfDot(row);
+            norms[i] = DotKernel.SelfDot(row);
         });
         for (int i = 0; i < count; i++)
             if (!float.IsFinite(norms[i]))
                 throw new ArgumentException(
                     $"Row {i}: its squared length overflows a float ({norms[i]}); distances would be meaningless. Scale the embeddings down.",
                     nameof(rows));
-        return new PackedRows(data, count, padded, dims, stride, norms, kernel);
+        return new PackedRows(data, count, padded, dims, stride, norms);
     }
 }

@@ -135,24 +135,6 @@ public sealed class EmbeddingMetricsTests
         Assert.AreEqual(knnHits / (double)n, m.KnnAccuracy, 1e-12);
     }
 
-    /// <summary>The tests run a Debug build, where <see cref="DotKernel.Default"/> is the per-pair kernel; the tiled
-    /// one (Release) must give the same neighbours. Integer data: both are exact. 301 rows and 37 values per row
-    /// exercise the row and tile padding.</summary>
-    [TestMethod]
-    public void TiledKernel_MatchesPerPairKernel()
-    {
-        const int n = 301, dims = 37;
-        var rng = new Random(7);
-        var rows = Enumerable.Range(0, n * dims).Select(_ => (float)rng.Next(-3, 4)).ToArray();
-        var labels = Enumerable.Range(0, n).Select(_ => rng.Next(6)).ToArray();
-        var reference = new LabeledEmbeddings(rows[..(50 * dims)], labels[..50], 50, dims);
-        var data = new LabeledEmbeddings(rows, labels, n, dims);
-        var tiled = EmbeddingEvaluator.Evaluate(data, reference, new(), "labels", AllCores, DotKernel.Tiled);
-        var perPair = EmbeddingEvaluator.Evaluate(data, reference, new(), "labels", AllCores, DotKernel.PerPair);
-        Assert.AreEqual(perPair, tiled);
-        Assert.IsTrue(tiled.MeanAveragePrecisionAtR is > 0 and < 1, $"{tiled}");
-    }
-
     [TestMethod]
     [DataRow(EmbeddingDistance.Euclidean)]
     [DataRow(EmbeddingDistance.Cosine)]
