@@ -19,12 +19,18 @@ internal static class BankData
         ["age", "job", "marital", "education", "default", "balance", "housing", "loan", "contact", "day", "month", "duration",
          "campaign", "pdays", "previous", "poutcome"];
 
-    /// <summary>The loader of a bank file: numbers as Single, text as String, the target (last column) as String.</summary>
+    /// <summary>The loader of a bank file: numbers as Single (an empty cell is NaN, not ML.NET's default 0), text as
+    /// String, the target (last column) as String.</summary>
     public static TextLoader Loader(MLContext ml, char separator = ',', string target = "deposit") =>
-        ml.Data.CreateTextLoader(
-            [.. FileOrder.Select((name, i) => new TextLoader.Column(name, Numeric.Contains(name) ? DataKind.Single : DataKind.String, i)),
-             new TextLoader.Column(target, DataKind.String, FileOrder.Length)],
-            separatorChar: separator, hasHeader: true, allowQuoting: true);
+        ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            Columns =
+            [
+                .. FileOrder.Select((name, i) => new TextLoader.Column(name, Numeric.Contains(name) ? DataKind.Single : DataKind.String, i)),
+                new TextLoader.Column(target, DataKind.String, FileOrder.Length),
+            ],
+            Separators = [separator], HasHeader = true, AllowQuoting = true, MissingRealsAsNaNs = true,
+        });
 
     /// <summary>Label (Boolean) and Features from the raw columns, all by ML.NET transforms.</summary>
     public static IEstimator<ITransformer> Preprocessing(MLContext ml, string target = "deposit")

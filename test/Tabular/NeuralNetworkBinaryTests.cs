@@ -46,7 +46,8 @@ public sealed class NeuralNetworkBinaryTests
         var ml = TrainedBankNetwork.Context;
         var customers = ml.Data.CreateEnumerable<BankCustomer>(TrainedBankNetwork.Validation, reuseRowObject: false).Take(20).ToList();
         var batched = TrainedBankNetwork.Model.Transform(ml.Data.LoadFromEnumerable(customers)).GetColumn<float>("Score").ToArray();
-        using var engine = ml.Model.CreatePredictionEngine<BankCustomer, BankPrediction>(TrainedBankNetwork.Model);
+        // Not disposed: ML.NET's PredictionEngine.Dispose disposes the model it was built on, which other tests share.
+        var engine = ml.Model.CreatePredictionEngine<BankCustomer, BankPrediction>(TrainedBankNetwork.Model);
         for (int i = 0; i < customers.Count; i++)
         {
             var p = engine.Predict(customers[i]);
