@@ -15,13 +15,13 @@ internal sealed record Row(string Model, double Seconds, CalibratedBinaryClassif
 
     public static void PrintTable(IReadOnlyList<Row> rows)
     {
-        Console.WriteLine($"  {"model",-30} {"part",-10} {"accuracy",9} {"precision",9} {"recall",9} {"AUC",7} {"AUC gap",8} {"fit s",6}");
+        Console.WriteLine($"  {"model",-38} {"part",-10} {"accuracy",9} {"precision",9} {"recall",9} {"AUC",7} {"AUC gap",8} {"fit s",6}");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Model,-30} {"training",-10} {r.Train.Accuracy,9:F4} {r.Train.PositivePrecision,9:F4} {r.Train.PositiveRecall,9:F4} {r.Train.AreaUnderRocCurve,7:F4} {r.AucGap,8:F4} {r.Seconds,6:F1}"));
+                $"  {r.Model,-38} {"training",-10} {r.Train.Accuracy,9:F4} {r.Train.PositivePrecision,9:F4} {r.Train.PositiveRecall,9:F4} {r.Train.AreaUnderRocCurve,7:F4} {r.AucGap,8:F4} {r.Seconds,6:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {"",-30} {"validation",-10} {r.Validation.Accuracy,9:F4} {r.Validation.PositivePrecision,9:F4} {r.Validation.PositiveRecall,9:F4} {r.Validation.AreaUnderRocCurve,7:F4}"));
+                $"  {"",-38} {"validation",-10} {r.Validation.Accuracy,9:F4} {r.Validation.PositivePrecision,9:F4} {r.Validation.PositiveRecall,9:F4} {r.Validation.AreaUnderRocCurve,7:F4}"));
         }
         Console.WriteLine("  (AUC gap = training AUC - validation AUC: the overfitting the regularised settings should narrow)");
     }
@@ -60,10 +60,10 @@ internal sealed record Business(string Strategy, long Called, long Deposits, lon
 
     public static void PrintTable(IReadOnlyList<Business> rows)
     {
-        Console.WriteLine($"  {"strategy",-44} {"calls",7} {"deposits",9} {"calls saved",12} {"deposits missed",16} {"calls/deposit",14}");
+        Console.WriteLine($"  {"strategy",-60} {"calls",7} {"deposits",9} {"calls saved",12} {"deposits missed",16} {"calls/deposit",14}");
         foreach (var r in rows)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Strategy,-44} {r.Called,7:N0} {r.Deposits,9:N0} {r.CallsSaved,12:N0} {r.DepositsMissed,16:N0} {r.CallsPerDeposit,14:F2}"));
+                $"  {r.Strategy,-60} {r.Called,7:N0} {r.Deposits,9:N0} {r.CallsSaved,12:N0} {r.DepositsMissed,16:N0} {r.CallsPerDeposit,14:F2}"));
         var all = rows[0];
         foreach (var r in rows.Skip(1))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
