@@ -107,15 +107,4 @@ public sealed class NeuralNetworkBinaryTests
         Assert.IsTrue(model.IsBinary);
         Assert.AreEqual(((VectorDataViewType)prep.Transform(split.TestSet).Schema["Features"].Type).Size, model.FeatureCount);
     }
-
-    [TestMethod]
-    public void GetOutputSchema_DeclaresBinaryColumnsBeforeFitting()
-    {
-        var ml = TrainedBankNetwork.Context;
-        var shape = BankData.Preprocessing(ml).Append(ml.BinaryClassification.Trainers.NeuralNetwork())
-            .GetOutputSchema(SchemaShape.Create(TrainedBankNetwork.Train.Schema));
-        Assert.IsTrue(shape.TryFindColumn("Score", out var score) && score.ItemType == NumberDataViewType.Single);
-        Assert.IsTrue(shape.TryFindColumn("Probability", out var probability) && probability.ItemType == NumberDataViewType.Single);
-        Assert.IsTrue(shape.TryFindColumn("PredictedLabel", out var predicted) && predicted.ItemType == BooleanDataViewType.Instance);
-    }
 }
