@@ -65,7 +65,7 @@ internal sealed record BankTable(string Path, char Separator, string Target, str
             throw new InvalidDataException(
                 $"Target column '{target}' must hold exactly two values; it holds {targetValues.Count}" +
                 $" ({string.Join(", ", targetValues.Take(10).Select(v => $"'{v}'"))}{(targetValues.Count > 10 ? ", ..." : "")})" +
-                (empty[t] > 0 ? $" and {empty[t]} empty cell(s), the first in data row {firstEmpty[t]}" : "") + ".");
+                (empty[t] > 0 ? $" and {empty[t]} empty cell(s), the first on line {firstEmpty[t] + 2}" : "") + ".");
         string pos = positive ?? targetValues.FirstOrDefault(v => v.Equals("yes", StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidDataException(
                 $"Target column '{target}' holds {string.Join(" and ", targetValues.Select(v => $"'{v}'"))}: say which one is the positive class with --positive.");

@@ -67,7 +67,7 @@ static int Train(ExampleOptions o, string csv)
     if (table.Missing.Count > 0)
     {
         foreach (var (column, count, row) in table.Missing)
-            Console.WriteLine($"  column '{column}' has {count:N0} empty cell(s), the first in data row {row}");
+            Console.WriteLine($"  column '{column}' has {count:N0} empty cell(s), the first on line {row + 2} of the file");
         if (!o.ImputeMissing)
         {
             Console.Error.WriteLine("Missing values in feature columns (listed above): remove those rows, or pass --impute-missing " +
