@@ -142,4 +142,20 @@ public sealed class NeuralNetworkInputErrorTests
             new NeuralNetworkBinaryTrainer.Options { PositiveClassWeight = 0 }));
         StringAssert.Contains(w.Message, "PositiveClassWeight");
     }
+
+    [TestMethod]
+    public void Fit_WithTwoValuedKeyLabel_TrainsAndEvaluatesAsBinary()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows(300, i => i % 50 < 20 ? "yes" : "no"));
+        var model = ml.Transforms.Conversion.MapValueToKey("Label", "Target",
+                keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Append(Features(ml)).Append(ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(ml.BinaryClassification.Trainers.NeuralNetwork(new NeuralNetworkBinaryTrainer.Options { NumberOfEpochs = 30 }))
+            .Fit(data);
+        // Keys by value: no = 1, yes = 2; ML.NET's evaluator reads the second key as the positive class.
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
+        Assert.IsGreaterThan(0.9, metrics.AreaUnderRocCurve, $"AUC {metrics.AreaUnderRocCurve}"); // age alone separates the classes
+        Assert.AreEqual(120, metrics.ConfusionMatrix.Counts[0].Sum(), 1e-9);
+    }
 }
