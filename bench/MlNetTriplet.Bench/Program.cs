@@ -1,9 +1,11 @@
 using MlNetTriplet.Bench;
 
-// cnn      : the CNN benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
-// cnn-one  : one run of one .NET side in this process (started by the parent, so its peak RSS is its own).
-// umap     : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
-// umap-one : one package run of one UMAP case in this process.
+// cnn       : the CNN benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
+// cnn-one   : one run of one .NET side in this process (started by the parent, so its peak RSS is its own).
+// bank      : the bank-marketing benchmark (parent): package vs PyTorch peer, bench/results/bank.{json,md}.
+// bank-one  : one package run of the bank benchmark in this process.
+// umap      : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
+// umap-one  : one package run of one UMAP case in this process.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 object? options;
@@ -12,11 +14,12 @@ try
     options = command switch
     {
         "cnn" or "cnn-one" => CnnOptions.Parse(rest),
+        "bank" or "bank-one" => BankOptions.Parse(rest),
         "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
         _ => null,
     };
 }
-catch (Exception e) when (e is ArgumentException or FormatException)
+catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
 {
     Console.Error.WriteLine(e.Message);
     return Usage();
@@ -26,6 +29,8 @@ return (command, options) switch
 {
     ("cnn", CnnOptions o) => CnnBenchmark.Run(o),
     ("cnn-one", CnnOptions o) => Child.Run(o),
+    ("bank", BankOptions o) => BankBenchmark.Run(o),
+    ("bank-one", BankOptions o) => BankBenchmark.RunPackage(o),
     ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
     ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
     _ => Usage(),
@@ -33,8 +38,9 @@ return (command, options) switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|umap [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
+    Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
     return 2;
 }

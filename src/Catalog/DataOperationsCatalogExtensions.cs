@@ -1,4 +1,5 @@
 using MlNetTriplet;
+using MlNetTriplet.Data;
 
 namespace Microsoft.ML;
 
@@ -27,5 +28,33 @@ public static class DataOperationsCatalogExtensions
         ArgumentException.ThrowIfNullOrEmpty(labelsPath);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
         return IdxReader.Load(imagesPath, labelsPath, maxRows);
+    }
+
+    /// <summary>Splits <paramref name="data"/> into a training and a test set so that every label class keeps its
+    /// share in both (scikit-learn's <c>train_test_split(stratify=y)</c>). ML.NET's <c>TrainTestSplit</c> samples rows
+    /// by hash, so on a small or imbalanced data set the parts' class balance drifts and a rare class can vanish from
+    /// one of them. Per class, a seeded shuffle puts the rounded <paramref name="testFraction"/> of its rows in the
+    /// test set; both views keep the input's row order.</summary>
+    /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
+    /// <param name="data">The data; it must give its rows in the same order every time it is read (a file loader or
+    /// an in-memory view does). The label column is read once, now.</param>
+    /// <param name="testFraction">Share of each class that goes to the test set, in (0, 1). Default 0.2.</param>
+    /// <param name="labelColumnName">The column to stratify on, of any scalar type (text, Boolean, key, number).
+    /// Default <c>"Label"</c>.</param>
+    /// <param name="seed">Seed of the shuffle. Default null: drawn from the <c>MLContext</c>'s seed.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not in (0, 1), or the label
+    /// column is missing.</exception>
+    /// <exception cref="InvalidDataException">The data is empty, holds a single class, or a class has fewer than two
+    /// rows (one part would have none of it).</exception>
+    public static DataOperationsCatalog.TrainTestData StratifiedTrainTestSplit(this DataOperationsCatalog catalog,
+        IDataView data, double testFraction = 0.2, string labelColumnName = "Label", int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in (0, 1).");
+        return StratifiedSplit.Split(data, testFraction, labelColumnName,
+            seed ?? ((Microsoft.ML.Data.IInternalCatalog)catalog).Environment.Register("StratifiedSplit").Rand.Next());
     }
 }

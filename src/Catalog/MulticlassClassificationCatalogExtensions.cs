@@ -27,4 +27,25 @@ public static class MulticlassClassificationCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         return new CnnClassifierTrainer(catalog.GetEnvironment(), options);
     }
+
+    /// <summary>A feed-forward neural network classifier (softmax head) with default options except the column names.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key-typed label column.</param>
+    /// <param name="featureColumnName"><c>Vector&lt;Single&gt;</c> feature column.</param>
+    public static NeuralNetworkMulticlassTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features") =>
+        catalog.NeuralNetwork(new NeuralNetworkMulticlassTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName,
+        });
+
+    /// <summary>A feed-forward neural network classifier (softmax head).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">Network, training and column options.</param>
+    public static NeuralNetworkMulticlassTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        NeuralNetworkMulticlassTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new NeuralNetworkMulticlassTrainer(catalog.GetEnvironment(), options);
+    }
 }

@@ -4,8 +4,9 @@ using Microsoft.ML.Data;
 namespace MlNetTriplet.Data;
 
 /// <summary>Feature vectors and 0-based class labels read from an <see cref="IDataView"/> in one cursor pass into
-/// flat arrays (rows x size), checked on the way: finite values, no missing labels. Without a label column only the
-/// features are read (<see cref="Labels"/> is then empty).</summary>
+/// flat arrays (rows x size), checked on the way: finite values, no missing labels. Labels are keys (class = key - 1)
+/// or Booleans (false = 0, true = 1, as ML.NET's binary trainers read them). Without a label column only the features
+/// are read (<see cref="Labels"/> is then empty).</summary>
 internal sealed class LabeledFeatures(float[] features, long[] labels, int rows, int size)
 {
     public float[] Features { get; } = features;
@@ -24,9 +25,8 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
         int rows = 0;
         using var cursor = data.GetRowCursor(label is { } l ? [features, l] : [features]);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        var getLabel = label is { } active ? cursor.GetGetter<uint>(active) : null;
+        var readLabel = label is { } active ? LabelReader(cursor, active) : null;
         VBuffer<float> buffer = default;
-        uint key = 0;
         while (cursor.MoveNext())
         {
             if ((rows & 1023) == 0)
@@ -34,16 +34,16 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
             if (rows * size == x.Length)
             {
                 Array.Resize(ref x, checked(rows * 2 * size));
-                if (getLabel is not null)
+                if (readLabel is not null)
                     Array.Resize(ref y, rows * 2);
             }
-            if (getLabel is not null)
+            if (readLabel is not null)
             {
-                getLabel(ref key);
-                if (key == 0)
+                long labelValue = readLabel();
+                if (labelValue < 0)
                     throw new InvalidDataException(
                         $"{dataName}: row {rows} has a missing value in label column '{labelColumn}' (a value that MapValueToKey did not know).");
-                y[rows] = key - 1;
+                y[rows] = labelValue;
             }
             getFeatures(ref buffer);
             var row = x.AsSpan(rows * size, size);
@@ -51,12 +51,46 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
             int bad = IndexOfNonFinite(row);
             if (bad >= 0)
                 throw new InvalidDataException(
-                    $"{dataName}: row {rows} of feature column '{featureColumn}' holds {row[bad]} at slot {bad}; expected finite numbers.");
+                    $"{dataName}: row {rows} of feature column '{featureColumn}' holds {row[bad]} at slot {bad}{SlotName(features, bad)}; expected finite numbers. Missing values in the input? Add mlContext.Transforms.ReplaceMissingValues before the trainer, or remove those rows.");
             rows++;
         }
         if (rows == 0)
             throw new InvalidDataException($"{dataName} is empty: column '{featureColumn}' has no rows.");
         return new LabeledFeatures(x, y, rows, size);
+    }
+
+    /// <summary>0-based class of the cursor's row, or -1 for a missing key.</summary>
+    private static Func<long> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        if (label.Type is BooleanDataViewType)
+        {
+            var getBool = cursor.GetGetter<bool>(label);
+            bool value = false;
+            return () =>
+            {
+                getBool(ref value);
+                return value ? 1 : 0;
+            };
+        }
+        var getKey = cursor.GetGetter<uint>(label);
+        uint key = 0;
+        return () =>
+        {
+            getKey(ref key);
+            return (long)key - 1;
+        };
+    }
+
+    /// <summary>" ('name')" for a slot that has a name (Concatenate names slots after their source columns), so a bad
+    /// value points at the original input column.</summary>
+    private static string SlotName(DataViewSchema.Column column, int slot)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.SlotNames) is null)
+            return "";
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.Annotations.GetValue(AnnotationUtils.Kinds.SlotNames, ref names);
+        string name = slot < names.Length ? names.GetItemOrDefault(slot).ToString() : "";
+        return name.Length > 0 ? $" ('{name}')" : "";
     }
 
     /// <summary>The first slot holding NaN or an infinity, or -1.</summary>
@@ -80,22 +114,7 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
     /// <summary>Splits off a stratified validation part (at least one row of every class with two or more rows).</summary>
     public (LabeledFeatures train, LabeledFeatures validation) SplitStratified(double fraction, int classCount, int seed)
     {
-        var random = new Random(seed);
-        var byClass = Enumerable.Range(0, classCount).Select(_ => new List<int>()).ToArray();
-        for (int i = 0; i < Rows; i++)
-            byClass[Labels[i]].Add(i);
-        var train = new List<int>(Rows);
-        var validation = new List<int>();
-        foreach (var rows in byClass)
-        {
-            var order = rows.ToArray();
-            random.Shuffle(order);
-            int take = order.Length < 2 ? 0 : Math.Clamp((int)Math.Round(order.Length * fraction), 1, order.Length - 1);
-            validation.AddRange(order.Take(take));
-            train.AddRange(order.Skip(take));
-        }
-        train.Sort();
-        validation.Sort();
+        var (train, validation) = StratifiedSplit.Indices(Labels.AsSpan(0, Rows), classCount, fraction, seed);
         if (validation.Count == 0)
             throw new InvalidOperationException($"ValidationFraction {fraction} leaves no validation rows out of {Rows}.");
         return (Subset(train), Subset(validation));

@@ -5,6 +5,7 @@ using MlNetTriplet.Data;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
+using MlNetTriplet.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -120,21 +121,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         var label = SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label");
         SchemaChecks.CheckKeyLabel(label);
         var columns = inputSchema.ToDictionary(c => c.Name);
-        var scoreAnnotations = new List<SchemaShape.Column>
-        {
-            new(AnnotationUtils.Kinds.ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
-            new(AnnotationUtils.Kinds.ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
-        };
-        var labelAnnotations = new List<SchemaShape.Column>();
-        if (label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var keyValues))
-        {
-            scoreAnnotations.Add(new(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false));
-            labelAnnotations.Add(keyValues);
-        }
-        columns[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector,
-            NumberDataViewType.Single, false, new SchemaShape(scoreAnnotations));
-        columns[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel,
-            SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape(labelAnnotations));
+        ClassifierOutputs.AddMulticlassShape(columns, label);
         return new SchemaShape(columns.Values);
     }
 

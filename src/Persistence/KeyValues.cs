@@ -96,6 +96,26 @@ internal sealed class KeyValues
         }
     }
 
+    /// <summary>Writes a presence flag, then the values when there are any: the form classifiers keep in their zip.</summary>
+    public static void WriteOptional(BinaryWriter writer, KeyValues? values)
+    {
+        writer.Write(values is not null);
+        values?.Write(writer);
+    }
+
+    /// <summary>Reads what <see cref="WriteOptional"/> wrote; a damaged stream says which model it belongs to.</summary>
+    public static KeyValues? ReadOptional(BinaryReader reader, string what)
+    {
+        try
+        {
+            return reader.ReadBoolean() ? Read(reader) : null;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The {what} in this model zip is corrupt: {e.Message}", e);
+        }
+    }
+
     public static KeyValues Read(BinaryReader reader)
     {
         byte tag = reader.ReadByte();

@@ -11,7 +11,7 @@ using SkiaSharp;
 namespace MlNetTriplet;
 
 /// <summary>PNG charts of a training run and of a classifier's evaluation, drawn with OxyPlot on SkiaSharp.</summary>
-public static class TrainingPlots
+public static partial class TrainingPlots
 {
     private static readonly OxyColor TrainColor = OxyColor.Parse("#1f77b4");
     private static readonly OxyColor ValidationColor = OxyColor.Parse("#ff7f0e");

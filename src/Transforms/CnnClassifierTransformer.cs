@@ -42,7 +42,8 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
         var shape = description.ImageShape;
         _runner = new NetworkRunner(network, [shape.Channels, shape.Height, shape.Width], description.ClassCount,
             device, logits => nn.functional.softmax(logits, 1));
-        _mapping = new NetworkMapping(description.FeatureColumnName, _runner, CreateOutputs(), description.InferenceBatchSize,
+        _mapping = new NetworkMapping(description.FeatureColumnName, _runner,
+            ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize,
             "feature");
     }
 
@@ -80,25 +81,13 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
 
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        ModelStreams.Save(ctx, Version, _description, Network, writer =>
-        {
-            writer.Write(_labelValues is not null);
-            _labelValues?.Write(writer);
-        });
+        ModelStreams.Save(ctx, Version, _description, Network, writer => KeyValues.WriteOptional(writer, _labelValues));
 
     private static CnnClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         const string what = "CNN classifier";
         var description = ModelStreams.LoadDescription<Description>(ctx, Version, what);
-        KeyValues? labelValues;
-        try
-        {
-            labelValues = ctx.Reader.ReadBoolean() ? KeyValues.Read(ctx.Reader) : null;
-        }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
-        {
-            throw new InvalidDataException($"The {what} in this model zip is corrupt: {e.Message}", e);
-        }
+        var labelValues = KeyValues.ReadOptional(ctx.Reader, what);
         var network = new CnnModule(description.Architecture, description.ImageShape, description.ClassCount);
         ModelStreams.LoadNetwork(ctx, network, what);
         network.to(Devices.ForInference(description.Device));
@@ -107,47 +96,4 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
 
     /// <summary>Frees the network's native memory.</summary>
     public void Dispose() => _runner.Dispose();
-
-    private List<OutputColumn> CreateOutputs()
-    {
-        int classes = _description.ClassCount;
-        var scoreAnnotations = new DataViewSchema.Annotations.Builder();
-        if (_labelValues is not null)
-        {
-            var names = _labelValues.AsText();
-            scoreAnnotations.AddSlotNames(classes, (ref VBuffer<ReadOnlyMemory<char>> dst) =>
-                new VBuffer<ReadOnlyMemory<char>>(names.Length, names).CopyTo(ref dst));
-        }
-        scoreAnnotations.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance,
-            (ref ReadOnlyMemory<char> v) => v = AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification.AsMemory());
-        scoreAnnotations.Add(AnnotationUtils.Kinds.ScoreValueKind, TextDataViewType.Instance,
-            (ref ReadOnlyMemory<char> v) => v = AnnotationUtils.Const.ScoreValueKind.Score.AsMemory());
-        var labelAnnotations = new DataViewSchema.Annotations.Builder();
-        _labelValues?.AddKeyValuesTo(labelAnnotations);
-
-        return
-        [
-            new OutputColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, classes),
-                scoreAnnotations.ToAnnotations(),
-                row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-                {
-                    var output = row.Output;
-                    var editor = VBufferEditor.Create(ref dst, output.Length);
-                    output.CopyTo(editor.Values);
-                    dst = editor.Commit();
-                })),
-            new OutputColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), classes),
-                labelAnnotations.ToAnnotations(),
-                row => (ValueGetter<uint>)((ref uint dst) => dst = (uint)ArgMax(row.Output) + 1)),
-        ];
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-            if (values[i] > values[best])
-                best = i;
-        return best;
-    }
 }

@@ -1,0 +1,105 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MlNetTriplet.Data;
+using MlNetTriplet.Networks;
+using MlNetTriplet.Persistence;
+using MlNetTriplet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetTriplet;
+
+/// <summary>Which head a <see cref="NeuralNetworkTransformer"/> has.</summary>
+internal enum ClassifierKind
+{
+    /// <summary>One logit: Score, Probability, Boolean PredictedLabel.</summary>
+    Binary,
+    /// <summary>One logit per class, softmax: Score vector, key PredictedLabel.</summary>
+    Multiclass,
+}
+
+/// <summary>The one implementation behind both feed-forward network trainers: schema checks, reading the data,
+/// validation split, the network and the training loop. The entry points differ only in the label they accept, the
+/// loss and the output columns.</summary>
+internal static class NeuralNetworkCore
+{
+    public static NeuralNetworkTransformer Fit(IHost host, NeuralNetworkOptions o, ClassifierKind kind, IDataView trainData,
+        IDataView? validationData, Func<DataViewSchema.Column, (int ClassCount, KeyValues? Values)> checkLabel,
+        Func<int, Device, ITrainingObjective> createObjective)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        o.CheckValidationAvailable(validationData is not null || o.ValidationFraction > 0);
+        var device = Devices.ForTraining(o.Device);
+        var (width, classCount, labelValues) = CheckSchema(trainData.Schema, o, checkLabel);
+        if (validationData is not null)
+        {
+            var (validWidth, validClasses, _) = CheckSchema(validationData.Schema, o, checkLabel);
+            if (validWidth != width || validClasses != classCount)
+                throw new ArgumentOutOfRangeException(nameof(validationData),
+                    $"Validation data must match the training data: {validWidth} vs {width} features, {validClasses} vs {classCount} label classes.");
+        }
+
+        int seed = o.Seed ?? host.Rand.Next();
+        var train = LabeledFeatures.Read(trainData, o.FeatureColumnName, o.LabelColumnName, width, "Training data",
+            o.CancellationToken);
+        var trainCounts = train.ClassCounts(classCount);
+        if (trainCounts.Count(c => c > 0) < 2)
+            throw new InvalidOperationException(
+                $"Training data has only one class in label column '{o.LabelColumnName}' ({train.Rows} rows, all {ClassName(kind, labelValues, Array.FindIndex(trainCounts, c => c > 0))}); a classifier needs at least two. A split that leaves a class out? Use mlContext.Data.StratifiedTrainTestSplit.");
+        LabeledFeatures? valid = null;
+        if (validationData is not null)
+        {
+            valid = LabeledFeatures.Read(validationData, o.FeatureColumnName, o.LabelColumnName, width, "Validation data",
+                o.CancellationToken);
+            var unseen = valid.ClassCounts(classCount).Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
+            if (unseen.Count > 0)
+                throw new InvalidDataException(
+                    $"Validation data has labels unseen in the training data (label column '{o.LabelColumnName}', classes {string.Join(", ", unseen.Select(p => ClassName(kind, labelValues, p.k)))}).");
+        }
+        else if (o.ValidationFraction > 0)
+        {
+            (train, valid) = train.SplitStratified(o.ValidationFraction, classCount, seed);
+        }
+
+        manual_seed(seed);
+        int outputs = kind == ClassifierKind.Binary ? 1 : classCount;
+        var network = new MlpModule(o.Architecture, width, outputs);
+        network.to(device);
+        // Past this point only the tensors are used, so the host arrays can be collected during training.
+        using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, width], train.Labels, device);
+        using var validSet = valid is null ? null : TensorDataset.FromArrays(valid.Features, [valid.Rows, width], valid.Labels, device);
+        var objective = createObjective(classCount, device);
+        using var disposeObjective = objective as IDisposable;
+        var history = new NetworkTrainer(o, host, seed).Fit(network, trainSet, validSet,
+            new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), objective);
+
+        var description = new NeuralNetworkTransformer.Description(o.FeatureColumnName, width, o.Architecture, kind,
+            classCount, o.InferenceBatchSize, o.Device, history);
+        return new NeuralNetworkTransformer(host, description, labelValues, network);
+    }
+
+    /// <summary>Checks the feature column of a schema shape and returns its columns by name, for GetOutputSchema.</summary>
+    public static Dictionary<string, SchemaShape.Column> CheckColumns(SchemaShape inputSchema, NeuralNetworkOptions o)
+    {
+        var features = SchemaChecks.FindColumn(inputSchema, o.FeatureColumnName, "feature");
+        SchemaChecks.CheckFloatVector(features, "feature");
+        return inputSchema.ToDictionary(c => c.Name);
+    }
+
+    private static (int Width, int ClassCount, KeyValues? LabelValues) CheckSchema(DataViewSchema schema,
+        NeuralNetworkOptions o, Func<DataViewSchema.Column, (int, KeyValues?)> checkLabel)
+    {
+        var features = SchemaChecks.FindColumn(schema, o.FeatureColumnName, "feature");
+        int width = SchemaChecks.CheckFloatVector(features, "feature");
+        var label = SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");
+        var (classCount, values) = checkLabel(label);
+        return (width, classCount, values);
+    }
+
+    /// <summary>The printable name of a 0-based class, for messages.</summary>
+    private static string ClassName(ClassifierKind kind, KeyValues? values, int k) =>
+        values is not null ? $"'{values.AsText()[k]}'"
+        : kind == ClassifierKind.Binary ? (k == 1 ? "true" : "false")
+        : $"key {k + 1}";
+}
