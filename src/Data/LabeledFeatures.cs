@@ -59,6 +59,29 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
         return new LabeledFeatures(x, y, rows, size);
     }
 
+    /// <summary>A classifier's training rows and validation rows: <paramref name="validationData"/> when given, else a
+    /// stratified <paramref name="validationFraction"/> of the training rows (none when 0). Checks what every
+    /// classifier needs before any training step: two classes or more in training, no validation class unseen in
+    /// training. <paramref name="className"/> names a 0-based class in messages.</summary>
+    public static (LabeledFeatures Train, LabeledFeatures? Validation) ReadForClassifier(IDataView trainData,
+        IDataView? validationData, string featureColumn, string labelColumn, int size, int classCount,
+        double validationFraction, int seed, Func<int, string> className, CancellationToken cancellation)
+    {
+        var train = Read(trainData, featureColumn, labelColumn, size, "Training data", cancellation);
+        var trainCounts = train.ClassCounts(classCount);
+        if (trainCounts.Count(c => c > 0) < 2)
+            throw new InvalidOperationException(
+                $"Training data has only one class in label column '{labelColumn}' ({train.Rows} rows, all {className(Array.FindIndex(trainCounts, c => c > 0))}); a classifier needs at least two. A split that leaves a class out? Use mlContext.Data.StratifiedTrainTestSplit.");
+        if (validationData is null)
+            return validationFraction > 0 ? train.SplitStratified(validationFraction, classCount, seed) : (train, null);
+        var valid = Read(validationData, featureColumn, labelColumn, size, "Validation data", cancellation);
+        var unseen = valid.ClassCounts(classCount).Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
+        if (unseen.Count > 0)
+            throw new InvalidDataException(
+                $"Validation data has labels unseen in the training data (label column '{labelColumn}', classes {string.Join(", ", unseen.Select(p => className(p.k)))}).");
+        return (train, valid);
+    }
+
     /// <summary>0-based class of the cursor's row, or -1 for a missing key.</summary>
     private static Func<long> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
     {

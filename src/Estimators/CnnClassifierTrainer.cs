@@ -76,26 +76,10 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
 
         int seed = _options.Seed ?? _host.Rand.Next();
         var o = _options;
-        var train = LabeledFeatures.Read(trainData, o.FeatureColumnName, o.LabelColumnName, shape.Size, "Training data",
-            o.CancellationToken);
-        var trainCounts = train.ClassCounts(classCount);
-        if (trainCounts.Count(c => c > 0) < 2)
-            throw new InvalidOperationException(
-                $"Training data has only one class in label column '{o.LabelColumnName}' ({train.Rows} rows); a classifier needs at least two.");
-        LabeledFeatures? valid = null;
-        if (validationData is not null)
-        {
-            valid = LabeledFeatures.Read(validationData, o.FeatureColumnName, o.LabelColumnName, shape.Size,
-                "Validation data", o.CancellationToken);
-            var unseen = valid.ClassCounts(classCount).Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
-            if (unseen.Count > 0)
-                throw new InvalidDataException(
-                    $"Validation data has labels unseen in the training data (label column '{o.LabelColumnName}', key values {string.Join(", ", unseen.Select(p => p.k + 1))}).");
-        }
-        else if (o.ValidationFraction > 0)
-        {
-            (train, valid) = train.SplitStratified(o.ValidationFraction, classCount, seed);
-        }
+        var names = labelValues?.AsText();
+        var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
+            o.LabelColumnName, shape.Size, classCount, o.ValidationFraction, seed,
+            k => names is null ? $"key {k + 1}" : $"'{names[k]}'", o.CancellationToken);
 
         manual_seed(seed);
         var network = new CnnModule(o.Architecture, shape, classCount);

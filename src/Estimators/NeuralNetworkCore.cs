@@ -41,26 +41,9 @@ internal static class NeuralNetworkCore
         }
 
         int seed = o.Seed ?? host.Rand.Next();
-        var train = LabeledFeatures.Read(trainData, o.FeatureColumnName, o.LabelColumnName, width, "Training data",
+        var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
+            o.LabelColumnName, width, classCount, o.ValidationFraction, seed, k => ClassName(kind, labelValues, k),
             o.CancellationToken);
-        var trainCounts = train.ClassCounts(classCount);
-        if (trainCounts.Count(c => c > 0) < 2)
-            throw new InvalidOperationException(
-                $"Training data has only one class in label column '{o.LabelColumnName}' ({train.Rows} rows, all {ClassName(kind, labelValues, Array.FindIndex(trainCounts, c => c > 0))}); a classifier needs at least two. A split that leaves a class out? Use mlContext.Data.StratifiedTrainTestSplit.");
-        LabeledFeatures? valid = null;
-        if (validationData is not null)
-        {
-            valid = LabeledFeatures.Read(validationData, o.FeatureColumnName, o.LabelColumnName, width, "Validation data",
-                o.CancellationToken);
-            var unseen = valid.ClassCounts(classCount).Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
-            if (unseen.Count > 0)
-                throw new InvalidDataException(
-                    $"Validation data has labels unseen in the training data (label column '{o.LabelColumnName}', classes {string.Join(", ", unseen.Select(p => ClassName(kind, labelValues, p.k)))}).");
-        }
-        else if (o.ValidationFraction > 0)
-        {
-            (train, valid) = train.SplitStratified(o.ValidationFraction, classCount, seed);
-        }
 
         manual_seed(seed);
         int outputs = kind == ClassifierKind.Binary ? 1 : classCount;
