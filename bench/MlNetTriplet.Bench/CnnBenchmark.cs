@@ -64,7 +64,7 @@ internal static class CnnBenchmark
     private static string Limit(int n) => n > 0 ? CnnOptions.Str(n) : "all";
 
     /// <summary>The folder holding MlNetTriplet.sln, searched upwards from the working directory, then from the binary.</summary>
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
