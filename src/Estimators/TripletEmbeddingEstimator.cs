@@ -138,7 +138,11 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
         var o = _options;
         var features = SchemaChecks.FindColumn(schema, o.FeatureColumnName, "feature");
         int size = SchemaChecks.CheckFloatVector(features, "feature");
-        int classCount = SchemaChecks.CheckKeyLabel(SchemaChecks.FindColumn(schema, o.LabelColumnName, "label"));
+        var label = SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");
+        if (label.Type is KeyDataViewType { Count: < 2 } key)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Label column '{label.Name}' has {key.Count} class(es); triplets need at least two: negatives come from another class.");
+        int classCount = SchemaChecks.CheckKeyLabel(label);
         var shape = o.ImageShape ?? ImageShape.FromAnnotations(features);
         bool cnn = o.Architecture is not null || (o.Mlp is null && shape is not null);
         if (cnn)
