@@ -4,10 +4,12 @@ using System.Text.Json;
 namespace MlNetTriplet.Bench;
 
 /// <summary>Starts a run in a process of its own and returns the JSON object it printed last on stdout. Its stderr
-/// (per-epoch progress) is inherited, so it shows up live in the bench's output.</summary>
+/// (per-epoch progress) is inherited, so it shows up live in the bench's output. A child that prints indented JSON
+/// (umap_peer.py) is read from the result file it wrote instead.</summary>
 internal static class ChildProcess
 {
-    public static (JsonElement Result, double Seconds) Run(string fileName, IEnumerable<string> arguments)
+    public static (JsonElement Result, double Seconds) Run(string fileName, IEnumerable<string> arguments,
+        string? resultFile = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in arguments)
@@ -17,13 +19,15 @@ internal static class ChildProcess
         string? last = null;
         while (process.StandardOutput.ReadLine() is { } line)
         {
-            if (line.TrimStart().StartsWith('{'))
+            if (resultFile is null && line.TrimStart().StartsWith('{'))
                 last = line;
-            else if (line.Length > 0)
+            else if (line.Length > 0 && resultFile is null)
                 Console.WriteLine("  | " + line);
         }
         process.WaitForExit();
         clock.Stop();
+        if (resultFile is not null && process.ExitCode == 0)
+            last = File.Exists(resultFile) ? File.ReadAllText(resultFile) : null;
         if (process.ExitCode != 0 || last is null)
             throw new InvalidOperationException(
                 $"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}" +

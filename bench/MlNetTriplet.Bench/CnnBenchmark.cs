@@ -11,7 +11,7 @@ internal static class CnnBenchmark
 
     public static int Run(CnnOptions o)
     {
-        string repoRoot = FindRepoRoot();
+        string repoRoot = RepoRoot.Find();
         string outDir = Path.GetFullPath(o.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
         string tmpDir = Path.Combine(outDir, "tmp");
         Directory.CreateDirectory(tmpDir);
@@ -62,16 +62,4 @@ internal static class CnnBenchmark
     }
 
     private static string Limit(int n) => n > 0 ? CnnOptions.Str(n) : "all";
-
-    /// <summary>The folder holding MlNetTriplet.sln, searched upwards from the working directory, then from the binary.</summary>
-    internal static string FindRepoRoot()
-    {
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "MlNetTriplet.sln")))
-                    return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("MlNetTriplet.sln not found above the working directory or the bench binary.");
-    }
 }

@@ -1,30 +1,23 @@
 using MlNetTriplet.Bench;
 
-// cnn          : the CNN benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
-// cnn-one      : one run of one .NET side in this process (started by the parent, so its peak RSS is its own).
-// triplet      : the triplet benchmark (parent): package vs peer per recipe, writes bench/results/triplet.{json,md}.
-// triplet-one  : one package run of one triplet recipe in this process.
+// cnn      : the CNN benchmark (parent): alternates the three sides and writes bench/results/cnn.{json,md}.
+// cnn-one  : one run of one .NET side in this process (started by the parent, so its peak RSS is its own).
+// umap     : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
+// umap-one : one package run of one UMAP case in this process.
+// triplet     : the triplet benchmark (parent): package vs PyTorch peer per recipe, writes bench/results/triplet.{json,md}.
+// triplet-one : one package run of one triplet recipe in this process.
 string command = args.Length > 0 ? args[0] : "";
-if (command.StartsWith("triplet", StringComparison.Ordinal))
-{
-    TripletOptions tripletOptions;
-    try
-    {
-        tripletOptions = TripletOptions.Parse(args.Skip(1).ToArray());
-    }
-    catch (Exception e) when (e is ArgumentException or FormatException)
-    {
-        Console.Error.WriteLine(e.Message);
-        Console.Error.WriteLine(TripletOptions.Usage);
-        return 2;
-    }
-    return command == "triplet" ? TripletBenchmark.Run(tripletOptions) : TripletPackageRun.Run(tripletOptions);
-}
-
-CnnOptions options;
+string[] rest = args.Skip(1).ToArray();
+object? options;
 try
 {
-    options = CnnOptions.Parse(args.Skip(1).ToArray());
+    options = command switch
+    {
+        "cnn" or "cnn-one" => CnnOptions.Parse(rest),
+        "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
+        "triplet" or "triplet-one" => TripletOptions.Parse(rest),
+        _ => null,
+    };
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
@@ -32,15 +25,22 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return Usage();
 }
 
-return command switch
+return (command, options) switch
 {
-    "cnn" => CnnBenchmark.Run(options),
-    "cnn-one" => Child.Run(options),
+    ("cnn", CnnOptions o) => CnnBenchmark.Run(o),
+    ("cnn-one", CnnOptions o) => Child.Run(o),
+    ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
+    ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
+    ("triplet", TripletOptions o) => TripletBenchmark.Run(o),
+    ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|umap|triplet [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
+    Console.Error.WriteLine(UmapBenchOptions.Usage);
+    Console.Error.WriteLine(TripletOptions.Usage);
     return 2;
 }

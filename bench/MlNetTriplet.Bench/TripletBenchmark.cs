@@ -11,7 +11,7 @@ internal static class TripletBenchmark
 
     public static int Run(TripletOptions o)
     {
-        string repoRoot = CnnBenchmark.FindRepoRoot();
+        string repoRoot = RepoRoot.Find();
         string outDir = Path.GetFullPath(o.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
         string tmpDir = Path.Combine(outDir, "tmp");
         Directory.CreateDirectory(tmpDir);

@@ -4,7 +4,8 @@ using Microsoft.ML.Data;
 namespace MlNetTriplet.Data;
 
 /// <summary>Feature vectors and 0-based class labels read from an <see cref="IDataView"/> in one cursor pass into
-/// flat arrays (rows x size), checked on the way: finite values, no missing labels.</summary>
+/// flat arrays (rows x size), checked on the way: finite values, no missing labels. Without a label column only the
+/// features are read (<see cref="Labels"/> is then empty).</summary>
 internal sealed class LabeledFeatures(float[] features, long[] labels, int rows, int size)
 {
     public float[] Features { get; } = features;
@@ -12,34 +13,38 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
     public int Rows { get; } = rows;
     public int Size { get; } = size;
 
-    public static LabeledFeatures Read(IDataView data, string featureColumn, string labelColumn, int size,
+    public static LabeledFeatures Read(IDataView data, string featureColumn, string? labelColumn, int size,
         string dataName, CancellationToken cancellation = default)
     {
         var features = data.Schema[featureColumn];
-        var label = data.Schema[labelColumn];
-        long capacity = data.GetRowCount() ?? 1024;
-        float[] x = new float[checked(Math.Max(capacity, 1) * size)];
-        long[] y = new long[Math.Max(capacity, 1)];
+        DataViewSchema.Column? label = labelColumn is null ? null : data.Schema[labelColumn];
+        int capacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 1, int.MaxValue / size);
+        float[] x = new float[checked(capacity * size)];
+        long[] y = new long[label is null ? 0 : capacity];
         int rows = 0;
-        using var cursor = data.GetRowCursor([features, label]);
+        using var cursor = data.GetRowCursor(label is { } l ? [features, l] : [features]);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        var getLabel = cursor.GetGetter<uint>(label);
+        var getLabel = label is { } active ? cursor.GetGetter<uint>(active) : null;
         VBuffer<float> buffer = default;
         uint key = 0;
         while (cursor.MoveNext())
         {
             if ((rows & 1023) == 0)
                 cancellation.ThrowIfCancellationRequested();
-            if (rows == y.Length)
+            if (rows * size == x.Length)
             {
-                Array.Resize(ref y, rows * 2);
                 Array.Resize(ref x, checked(rows * 2 * size));
+                if (getLabel is not null)
+                    Array.Resize(ref y, rows * 2);
             }
-            getLabel(ref key);
-            if (key == 0)
-                throw new InvalidDataException(
-                    $"{dataName}: row {rows} has a missing value in label column '{labelColumn}' (a value that MapValueToKey did not know).");
-            y[rows] = key - 1;
+            if (getLabel is not null)
+            {
+                getLabel(ref key);
+                if (key == 0)
+                    throw new InvalidDataException(
+                        $"{dataName}: row {rows} has a missing value in label column '{labelColumn}' (a value that MapValueToKey did not know).");
+                y[rows] = key - 1;
+            }
             getFeatures(ref buffer);
             var row = x.AsSpan(rows * size, size);
             buffer.CopyTo(row);

@@ -6,7 +6,7 @@ using TorchSharp;
 namespace MlNetTriplet.Persistence;
 
 /// <summary>The one place that writes and reads MlNetTriplet state inside ML.NET model zips: a versioned header
-/// (ML.NET's), a JSON description, and the network weights as a binary stream in TorchSharp's format.</summary>
+/// (ML.NET's), a JSON description, and named binary streams (network weights in TorchSharp's format, a projection).</summary>
 internal static class ModelStreams
 {
     private const string NetworkStream = "Network.bin";
@@ -18,13 +18,18 @@ internal static class ModelStreams
     };
 
     public static void Save<TDescription>(ModelSaveContext ctx, VersionInfo version, TDescription description,
-        torch.nn.Module network, Action<BinaryWriter>? writeExtra = null)
+        torch.nn.Module network, Action<BinaryWriter>? writeExtra = null) =>
+        Save(ctx, version, description, NetworkStream, w => network.save(w), writeExtra);
+
+    /// <summary>Writes the header, the description, <paramref name="writeExtra"/>'s fields and one binary stream.</summary>
+    public static void Save<TDescription>(ModelSaveContext ctx, VersionInfo version, TDescription description,
+        string streamName, Action<BinaryWriter> writeStream, Action<BinaryWriter>? writeExtra = null)
     {
         ctx.CheckAtModel();
         ctx.SetVersionInfo(version);
         ctx.Writer.Write(JsonSerializer.Serialize(description, Json));
         writeExtra?.Invoke(ctx.Writer);
-        ctx.SaveBinaryStream(NetworkStream, w => network.save(w));
+        ctx.SaveBinaryStream(streamName, writeStream);
     }
 
     /// <summary>Checks the version (with a clear message for models from a newer package) and reads the description.</summary>
@@ -45,12 +50,20 @@ internal static class ModelStreams
         }
     }
 
-    public static void LoadNetwork(ModelLoadContext ctx, torch.nn.Module network, string what)
+    public static void LoadNetwork(ModelLoadContext ctx, torch.nn.Module network, string what) =>
+        LoadStream(ctx, NetworkStream, r => network.load(r), "the network weights", what);
+
+    /// <summary>Reads binary stream <paramref name="streamName"/>; a missing or unreadable stream is reported as a
+    /// corrupt <paramref name="what"/>.</summary>
+    public static T LoadStream<T>(ModelLoadContext ctx, string streamName, Func<BinaryReader, T> read, string content,
+        string what)
     {
         try
         {
-            if (!ctx.TryLoadBinaryStream(NetworkStream, r => network.load(r)))
-                throw new InvalidDataException($"the network weights ({NetworkStream}) are missing");
+            T result = default!;
+            if (!ctx.TryLoadBinaryStream(streamName, r => result = read(r)))
+                throw new InvalidDataException($"{content} ({streamName}) are missing");
+            return result;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -40,30 +40,7 @@ internal abstract class DistanceKernel
     {
         public override int Id => (int)UmapMetric.Euclidean;
 
-        public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        {
-            int i = 0;
-            float sum = 0f;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-            {
-                var acc = Vector<float>.Zero;
-                var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-                var vy = MemoryMarshal.Cast<float, Vector<float>>(y[..x.Length]);
-                for (int v = 0; v < vx.Length; v++)
-                {
-                    var d = vx[v] - vy[v];
-                    acc += d * d;
-                }
-                sum = Vector.Sum(acc);
-                i = vx.Length * Vector<float>.Count;
-            }
-            for (; i < x.Length; i++)
-            {
-                float d = x[i] - y[i];
-                sum += d * d;
-            }
-            return sum;
-        }
+        public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => SumOfDifferences<Squared>(x, y);
 
         public override float ToTrue(float reduced) => MathF.Sqrt(reduced);
     }
@@ -72,24 +49,46 @@ internal abstract class DistanceKernel
     {
         public override int Id => (int)UmapMetric.Manhattan;
 
-        public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => SumOfDifferences<Absolute>(x, y);
+    }
+
+    /// <summary>Σ f(x[i] - y[i]), SIMD lanes first, then the tail. A generic struct op keeps it one loop for every
+    /// metric while the JIT still inlines f.</summary>
+    private static float SumOfDifferences<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y) where TOp : struct, IDifferenceOp
+    {
+        int i = 0;
+        float sum = 0f;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
         {
-            int i = 0;
-            float sum = 0f;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-            {
-                var acc = Vector<float>.Zero;
-                var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-                var vy = MemoryMarshal.Cast<float, Vector<float>>(y[..x.Length]);
-                for (int v = 0; v < vx.Length; v++)
-                    acc += Vector.Abs(vx[v] - vy[v]);
-                sum = Vector.Sum(acc);
-                i = vx.Length * Vector<float>.Count;
-            }
-            for (; i < x.Length; i++)
-                sum += MathF.Abs(x[i] - y[i]);
-            return sum;
+            var acc = Vector<float>.Zero;
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var vy = MemoryMarshal.Cast<float, Vector<float>>(y[..x.Length]);
+            for (int v = 0; v < vx.Length; v++)
+                acc += TOp.Apply(vx[v] - vy[v]);
+            sum = Vector.Sum(acc);
+            i = vx.Length * Vector<float>.Count;
         }
+        for (; i < x.Length; i++)
+            sum += TOp.Apply(x[i] - y[i]);
+        return sum;
+    }
+
+    private interface IDifferenceOp
+    {
+        static abstract Vector<float> Apply(Vector<float> difference);
+        static abstract float Apply(float difference);
+    }
+
+    private readonly struct Squared : IDifferenceOp
+    {
+        public static Vector<float> Apply(Vector<float> difference) => difference * difference;
+        public static float Apply(float difference) => difference * difference;
+    }
+
+    private readonly struct Absolute : IDifferenceOp
+    {
+        public static Vector<float> Apply(Vector<float> difference) => Vector.Abs(difference);
+        public static float Apply(float difference) => MathF.Abs(difference);
     }
 
     /// <summary>Cosine (and correlation, on centred rows): rows are scaled to unit length, the distance is 1 - dot.

@@ -12,6 +12,7 @@ internal sealed class UmapModel
     private readonly float[] _data;          // prepared training rows (normalised for cosine / correlation)
     private readonly DistanceKernel _metric;
     private readonly NNDescent? _index;      // null: transform() searches exactly
+    private readonly Lazy<Dictionary<ulong, int>> _trainingRows;
 
     private UmapModel(int rows, int dims, int components, int neighborCount, float a, float b, int seed,
         float localConnectivity, float learningRate, float repulsion, int negativeRate, int transformEpochs,
@@ -21,6 +22,7 @@ internal sealed class UmapModel
         (LocalConnectivity, LearningRate, RepulsionStrength, NegativeSampleRate) = (localConnectivity, learningRate, repulsion, negativeRate);
         (TransformEpochs, MeanDistance, Initialization, Embedding) = (transformEpochs, meanDistance, initialization, embedding);
         (_data, _metric, _index) = (data, metric, index);
+        _trainingRows = new Lazy<Dictionary<ulong, int>>(IndexTrainingRows);
     }
 
     public int Rows { get; }
@@ -41,6 +43,8 @@ internal sealed class UmapModel
     public float MeanDistance { get; }
     /// <summary>"spectral", or "random (reason)" when spectral initialisation fell back.</summary>
     public string Initialization { get; }
+    /// <summary>True when fitted with <see cref="UmapOptions.CustomDistance"/>: reading it back needs that distance.</summary>
+    public bool HasCustomDistance => _metric.Id < 0;
     /// <summary>The training embedding, <see cref="Rows"/> x <see cref="Components"/>, row-major.</summary>
     public float[] Embedding { get; }
 
@@ -104,32 +108,52 @@ internal sealed class UmapModel
             spectral is null ? $"random ({failure})" : "spectral", embedding, prepared, metric, index);
     }
 
-    /// <summary>Projects new rows (<paramref name="rows"/> x <see cref="Dims"/>): their neighbours among the training
-    /// rows, membership strengths (local connectivity reduced by 1, as umap-learn), start at the membership-weighted
-    /// mean of the neighbours' positions, then <see cref="TransformEpochs"/> epochs moving only the new point. Each
-    /// point uses its own random stream, hashed from the seed and the point's values, and nothing from the other
-    /// points: its result is the same alone or in any batch.</summary>
+    /// <summary>Projects rows (<paramref name="rows"/> x <see cref="Dims"/>). A row equal to a training row gets that
+    /// row's fitted position (the first one for duplicated training rows): transforming the training data gives back
+    /// the fitted embedding. Any other row is placed as umap-learn's transform() does: its neighbours among the
+    /// training rows, membership strengths (local connectivity reduced by 1), a start at the membership-weighted mean
+    /// of the neighbours' positions, then <see cref="TransformEpochs"/> epochs moving only the new point. Each point
+    /// uses its own random stream, hashed from the seed and the point's values, and nothing from the other points:
+    /// its result is the same alone or in any batch.</summary>
     public float[] Transform(float[] newData, int rows, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(newData);
         ValidateRows(newData, rows, Dims, nameof(newData));
         var po = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? -1 };
         int dims = Dims, k = NeighborCount, dim = Components;
-        var queries = _metric.Prepare(newData, rows, dims, po);
-        var indices = new int[rows * k];
-        var distances = new float[rows * k];
+        var prepared = _metric.Prepare(newData, rows, dims, po);
+        var result = new float[rows * dim];
+        var unseen = new List<int>(rows);
+        var lookup = _trainingRows.Value;
+        for (int i = 0; i < rows; i++)
+        {
+            var row = prepared.AsSpan(i * dims, dims);
+            if (lookup.TryGetValue(ContentHash(row), out int t) && row.SequenceEqual(_data.AsSpan(t * dims, dims)))
+                Embedding.AsSpan(t * dim, dim).CopyTo(result.AsSpan(i * dim, dim));
+            else
+                unseen.Add(i);
+        }
+        if (unseen.Count == 0)
+            return result;
+
+        int n = unseen.Count;
+        var queries = new float[n * dims];
+        for (int u = 0; u < n; u++)
+            prepared.AsSpan(unseen[u] * dims, dims).CopyTo(queries.AsSpan(u * dims, dims));
+        var indices = new int[n * k];
+        var distances = new float[n * k];
         if (_index is null)
-            NearestNeighbors.Exact(queries, rows, _data, Rows, dims, k, _metric, false, indices, distances, po);
+            NearestNeighbors.Exact(queries, n, _data, Rows, dims, k, _metric, false, indices, distances, po);
         else
-            _index.Query(_data, queries, rows, k, _metric, indices, distances, po);
+            _index.Query(_data, queries, n, k, _metric, indices, distances, po);
         for (int i = 0; i < distances.Length; i++) distances[i] = _metric.ToTrue(distances[i]);
 
-        var result = new float[rows * dim];
         float localConnectivity = Math.Max(0f, LocalConnectivity - 1f);
-        Parallel.For(0, rows, po, () => new double[4 * k + dim + 2 * k], (i, _, scratch) =>
+        Parallel.For(0, n, po, () => new double[4 * k + dim + 2 * k], (u, _, scratch) =>
         {
-            var dist = distances.AsSpan(i * k, k);
-            var cols = indices.AsSpan(i * k, k);
+            int i = unseen[u];
+            var dist = distances.AsSpan(u * k, k);
+            var cols = indices.AsSpan(u * k, k);
             var (sigma, rho) = FuzzySimplicialSet.SmoothRow(dist, localConnectivity, Math.Log2(k), MeanDistance);
             Span<float> weights = stackalloc float[k];
             double total = 0;
@@ -144,6 +168,15 @@ internal sealed class UmapModel
             return scratch;
         }, _ => { });
         return result;
+    }
+
+    /// <summary>Content hash of each prepared training row to its index (first of duplicates), built on first use.</summary>
+    private Dictionary<ulong, int> IndexTrainingRows()
+    {
+        var lookup = new Dictionary<ulong, int>(Rows);
+        for (int t = 0; t < Rows; t++)
+            lookup.TryAdd(ContentHash(_data.AsSpan(t * Dims, Dims)), t);
+        return lookup;
     }
 
     private static ulong ContentHash(ReadOnlySpan<float> row)

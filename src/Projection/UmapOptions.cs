@@ -80,6 +80,14 @@ public sealed class UmapOptions
     /// <summary>Most threads to use; null (default) uses every core. Does not change the result.</summary>
     public int? MaxThreads { get; set; }
 
+    /// <summary>A copy with <see cref="Seed"/> set.</summary>
+    internal UmapOptions WithSeed(int seed)
+    {
+        var copy = (UmapOptions)MemberwiseClone();
+        copy.Seed = seed;
+        return copy;
+    }
+
     /// <summary>The epoch count used for <paramref name="rows"/> training rows.</summary>
     internal int ResolveEpochs(int rows) => EpochCount ?? (rows > 10_000 ? 200 : 500);
 

@@ -29,6 +29,7 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
     private readonly IHost _host;
     private readonly Description _description;
     private readonly KeyValues? _labelValues;
+    private readonly NetworkRunner _runner;
     private readonly NetworkMapping _mapping;
 
     internal CnnClassifierTransformer(IHostEnvironment env, Description description, KeyValues? labelValues,
@@ -39,9 +40,9 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
         _labelValues = labelValues;
         var device = Devices.ForInference(description.Device);
         var shape = description.ImageShape;
-        var runner = new NetworkRunner(network, [shape.Channels, shape.Height, shape.Width], description.ClassCount,
+        _runner = new NetworkRunner(network, [shape.Channels, shape.Height, shape.Width], description.ClassCount,
             device, logits => nn.functional.softmax(logits, 1));
-        _mapping = new NetworkMapping(description.FeatureColumnName, runner, CreateOutputs(), description.InferenceBatchSize,
+        _mapping = new NetworkMapping(description.FeatureColumnName, _runner, CreateOutputs(), description.InferenceBatchSize,
             "feature");
     }
 
@@ -64,7 +65,7 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
     /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
     public TrainingHistory? History => _description.History;
 
-    internal CnnModule Network => (CnnModule)_mapping.Runner.Module;
+    internal CnnModule Network => (CnnModule)_runner.Module;
 
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
@@ -105,7 +106,7 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
     }
 
     /// <summary>Frees the network's native memory.</summary>
-    public void Dispose() => _mapping.Runner.Dispose();
+    public void Dispose() => _runner.Dispose();
 
     private List<OutputColumn> CreateOutputs()
     {

@@ -44,8 +44,8 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
             return;
         }
         int size = mapping.BatchSize;
-        _width = mapping.Runner.InputWidth;
-        _outWidth = mapping.Runner.OutputWidth;
+        _width = mapping.Mapper.InputWidth;
+        _outWidth = mapping.Mapper.OutputWidth;
         _inputBatch = new float[size * _width];
         _outputBatch = new float[size * _outWidth];
         _ids = new DataViewRowId[size];
@@ -122,7 +122,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         }
         if (_filled == 0)
             return false;
-        _mapping.Runner.Run(_inputBatch, _filled, _outputBatch);
+        _mapping.Mapper.Run(_inputBatch, _filled, _outputBatch);
         return true;
     }
 

@@ -14,20 +14,21 @@ internal interface IOutputRow
 internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSchema.Annotations Annotations,
     Func<IOutputRow, Delegate> CreateGetter);
 
-/// <summary>What a fitted network transformer does to a schema and to rows: one input vector column through the
-/// network into a few output columns. Immutable and shared by every cursor.</summary>
-internal sealed class NetworkMapping(string inputColumn, NetworkRunner runner, IReadOnlyList<OutputColumn> outputs,
+/// <summary>What a fitted batched transformer (a network, a projection) does to a schema and to rows: one input
+/// vector column through an <see cref="IBatchMapper"/> into a few output columns. Immutable and shared by every
+/// cursor.</summary>
+internal sealed class NetworkMapping(string inputColumn, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs,
     int batchSize, string inputRole)
 {
     public string InputColumn { get; } = inputColumn;
-    public NetworkRunner Runner { get; } = runner;
+    public IBatchMapper Mapper { get; } = mapper;
     public IReadOnlyList<OutputColumn> Outputs { get; } = outputs;
     public int BatchSize { get; } = batchSize;
 
     public int CheckInput(DataViewSchema schema)
     {
         var column = SchemaChecks.FindColumn(schema, InputColumn, inputRole);
-        SchemaChecks.CheckFloatVector(column, inputRole, Runner.InputWidth);
+        SchemaChecks.CheckFloatVector(column, inputRole, Mapper.InputWidth);
         return column.Index;
     }
 

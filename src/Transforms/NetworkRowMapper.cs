@@ -50,9 +50,9 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
             _active = new bool[parent.OutputSchema.Count];
             foreach (var c in activeColumns)
                 _active[c.Index] = true;
-            var runner = parent._mapping.Runner;
-            _features = new float[runner.InputWidth];
-            _output = new float[runner.OutputWidth];
+            var mapper = parent._mapping.Mapper;
+            _features = new float[mapper.InputWidth];
+            _output = new float[mapper.OutputWidth];
             if (input.IsColumnActive(input.Schema[parent._featureIndex]))
                 _getFeatures = input.GetGetter<VBuffer<float>>(input.Schema[parent._featureIndex]);
         }
@@ -72,7 +72,7 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
                     var getter = _getFeatures ?? throw new InvalidOperationException(
                         $"Feature column '{_parent._mapping.InputColumn}' is not active on the input row.");
                     _parent._mapping.ReadFeatures(getter, ref _buffer, _features, _input.Position);
-                    _parent._mapping.Runner.Run(_features, 1, _output);
+                    _parent._mapping.Mapper.Run(_features, 1, _output);
                     _computedAt = _input.Position;
                 }
                 return _output;

@@ -6,7 +6,7 @@ namespace MlNetTriplet.Transforms;
 /// <summary>Runs a trained network on batches of flat float rows, from any thread: ML.NET may pull rows through
 /// several cursors at once, and one lock around the forward pass keeps the module's use serial (libtorch already
 /// spreads one batch over the cores).</summary>
-internal sealed class NetworkRunner : IDisposable
+internal sealed class NetworkRunner : IBatchMapper, IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _module;
     private readonly long[] _rowShape;
@@ -30,8 +30,6 @@ internal sealed class NetworkRunner : IDisposable
     public int InputWidth { get; }
     public int OutputWidth { get; }
 
-    /// <summary>Maps <paramref name="rows"/> rows of <paramref name="input"/> (rows x InputWidth) to
-    /// <paramref name="output"/> (rows x OutputWidth).</summary>
     public void Run(float[] input, int rows, float[] output)
     {
         long[] shape = [rows, .. _rowShape];

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
-using System.Reflection;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -65,30 +62,11 @@ public sealed class CnnPersistenceTests
     [TestMethod]
     public void SaveLoad_InFreshProcess_GivesIdenticalScores()
     {
-        string output = Path.Combine(_dir, "probe-scores.txt");
-        string probe = typeof(CnnPersistenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "ModelProbePath").Value!;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                probe, _zip, Path.Combine(TestData.FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"),
-                Path.Combine(TestData.FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"),
-                TrainedCnn.TestRows.ToString(CultureInfo.InvariantCulture), output,
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, errors);
-        var lines = File.ReadAllLines(output);
+        var loaded = ModelProbeProcess.TransformFashionTest(_zip, TrainedCnn.TestRows, "Score", _dir);
         var expected = Scores(_model);
-        Assert.HasCount(expected.Length, lines);
+        Assert.HasCount(expected.Length, loaded);
         for (int i = 0; i < expected.Length; i++)
-            CollectionAssert.AreEqual(expected[i],
-                lines[i].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(), $"row {i}");
+            CollectionAssert.AreEqual(expected[i], loaded[i], $"row {i}");
     }
 
     [TestMethod]
@@ -106,9 +84,9 @@ public sealed class CnnPersistenceTests
     public void Load_CorruptNetworkWeights_ThrowsNamingTheCnn()
     {
         string path = Path.Combine(_dir, "corrupt.zip");
-        RewriteEntry(path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b => b[..(b.Length / 3)]);
+        ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b => b[..(b.Length / 3)]);
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
-        Assert.IsTrue(Describe(e).Contains("CNN classifier in this model zip is corrupt", StringComparison.Ordinal), Describe(e));
+        Assert.IsTrue(ModelZip.Describe(e).Contains("CNN classifier in this model zip is corrupt", StringComparison.Ordinal), ModelZip.Describe(e));
     }
 
     [TestMethod]
@@ -116,7 +94,7 @@ public sealed class CnnPersistenceTests
     {
         string path = Path.Combine(_dir, "future.zip");
         // The ML.NET model header holds our 8-byte model signature followed by (written, readable) versions.
-        RewriteEntry(path, e => e.EndsWith("Model.key", StringComparison.Ordinal) && Contains(e), b =>
+        ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Model.key", StringComparison.Ordinal) && Contains(e), b =>
         {
             int at = IndexOf(b, Encoding.ASCII.GetBytes("MLNTCNNC")) + 8;
             BitConverter.GetBytes(0x00020001u).CopyTo(b, at);
@@ -124,7 +102,7 @@ public sealed class CnnPersistenceTests
             return b;
         });
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
-        Assert.IsTrue(Describe(e).Contains("newer MlNetTriplet", StringComparison.Ordinal), Describe(e));
+        Assert.IsTrue(ModelZip.Describe(e).Contains("newer MlNetTriplet", StringComparison.Ordinal), ModelZip.Describe(e));
     }
 
     private static bool Contains(string entry)
@@ -136,24 +114,6 @@ public sealed class CnnPersistenceTests
         return IndexOf(memory.ToArray(), Encoding.ASCII.GetBytes("MLNTCNNC")) >= 0;
     }
 
-    private static void RewriteEntry(string path, Func<string, bool> match, Func<byte[], byte[]> change)
-    {
-        File.Copy(_zip, path, overwrite: true);
-        using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = archive.Entries.First(e => match(e.FullName));
-        byte[] bytes;
-        using (var stream = entry.Open())
-        using (var memory = new MemoryStream())
-        {
-            stream.CopyTo(memory);
-            bytes = memory.ToArray();
-        }
-        string name = entry.FullName;
-        entry.Delete();
-        using var replaced = archive.CreateEntry(name).Open();
-        replaced.Write(change(bytes));
-    }
-
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
@@ -161,7 +121,4 @@ public sealed class CnnPersistenceTests
                 return i;
         return -1;
     }
-
-    /// <summary>The messages of an exception and its inner exceptions (ML.NET wraps loader errors).</summary>
-    private static string Describe(Exception e) => e.InnerException is null ? e.Message : e.Message + " <- " + Describe(e.InnerException);
 }

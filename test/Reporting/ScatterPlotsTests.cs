@@ -5,27 +5,15 @@ using SkiaSharp;
 namespace MlNetTriplet.Tests.Reporting;
 
 [TestClass]
-public sealed class ScatterPlotsTests
+public sealed class ScatterPlotsTests : PlotTests
 {
-    private string _folder = "";
-
     public TestContext TestContext { get; set; } = null!;
-
-    [TestInitialize]
-    public void CreateFolder() => _folder = TestData.TempDirectory();
-
-    [TestCleanup]
-    public void DeleteFolder()
-    {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
-    }
 
     [TestMethod]
     public void SaveScatter_ThreeBlobs_WritesPngOfRequestedSizeWithColouredPoints()
     {
         var (points, labels) = Blobs(["cat", "dog", "bird"], perLabel: 100, seed: 1);
-        string path = Path.Combine(_folder, "nested", "deeper", "blobs.png");   // folders do not exist yet
+        string path = Path.Combine(Folder, "nested", "deeper", "blobs.png");   // folders do not exist yet
 
         ScatterPlots.SaveScatter(points, labels, path, "Three blobs", 640, 480);
 
@@ -43,13 +31,13 @@ public sealed class ScatterPlotsTests
     [TestMethod]
     public void SaveScatter_SinglePointAndManyLabels_WritePng()
     {
-        string one = Path.Combine(_folder, "one.png");
+        string one = Path.Combine(Folder, "one.png");
         ScatterPlots.SaveScatter([3f, -2f], ["only"], one, width: 100, height: 100, xTitle: "x", yTitle: "y");
         Assert.AreEqual((100, 100), PngAssert.ReadPngSize(one));
 
         // 25 numeric labels: more than the palette holds, so the colours cycle.
         var (points, labels) = Blobs(Enumerable.Range(0, 25).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), perLabel: 20, seed: 2);
-        string many = Path.Combine(_folder, "many.png");
+        string many = Path.Combine(Folder, "many.png");
         ScatterPlots.SaveScatter(points, labels, many);
         Assert.AreEqual((1000, 800), PngAssert.ReadPngSize(many));
     }
@@ -57,7 +45,7 @@ public sealed class ScatterPlotsTests
     [TestMethod]
     public void SaveScatter_BadArguments_Throw()
     {
-        string path = Path.Combine(_folder, "sub", "bad.png");
+        string path = Path.Combine(Folder, "sub", "bad.png");
         float[] points = [0, 0, 1, 1, 2, 2];
         string[] labels = ["a", "b", "a"];
 
@@ -85,7 +73,7 @@ public sealed class ScatterPlotsTests
     {
         string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
         var (points, labels) = Blobs(names, perLabel: 7_000, seed: 3);
-        string path = Path.Combine(_folder, "large.png");
+        string path = Path.Combine(Folder, "large.png");
 
         var watch = Stopwatch.StartNew();
         ScatterPlots.SaveScatter(points, labels, path, "UMAP of 70,000 embeddings");

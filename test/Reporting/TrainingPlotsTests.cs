@@ -4,24 +4,12 @@ using Microsoft.ML.Data;
 namespace MlNetTriplet.Tests.Reporting;
 
 [TestClass]
-public sealed class TrainingPlotsTests
+public sealed class TrainingPlotsTests : PlotTests
 {
-    private string _folder = "";
-
-    [TestInitialize]
-    public void CreateFolder() => _folder = TestData.TempDirectory();
-
-    [TestCleanup]
-    public void DeleteFolder()
-    {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
-    }
-
     [TestMethod]
     public void SaveLossCurves_WithValidationAndEarlyStop_WritesPngOfRequestedSize()
     {
-        string path = Path.Combine(_folder, "nested", "deeper", "loss.png");   // folders do not exist yet
+        string path = Path.Combine(Folder, "nested", "deeper", "loss.png");   // folders do not exist yet
 
         TrainingPlots.SaveLossCurves(ClassifierHistory(epochs: 6, bestEpoch: 4), path, "CNN on Fashion-MNIST", 900, 400);
 
@@ -32,7 +20,7 @@ public sealed class TrainingPlotsTests
     public void SaveLossCurves_LossOnlySingleEpoch_WritesPngOfRequestedSize()
     {
         var history = new TrainingHistory([new EpochMetrics(1, 0.7, null, null, null, 1e-3, 2.0, 1000)], 1, false);
-        string path = Path.Combine(_folder, "single.png");
+        string path = Path.Combine(Folder, "single.png");
 
         TrainingPlots.SaveLossCurves(history, path, width: 320, height: 240);
 
@@ -47,7 +35,7 @@ public sealed class TrainingPlotsTests
             new EpochMetrics(1, 2.0, 0.3, 1.9, 0.35, 1e-3, 1, 100),
             new EpochMetrics(2, double.NaN, 0.1, double.PositiveInfinity, 0.1, 1e-3, 1, 100),
         ], 2, false);
-        string path = Path.Combine(_folder, "diverged.png");
+        string path = Path.Combine(Folder, "diverged.png");
 
         TrainingPlots.SaveLossCurves(history, path);
 
@@ -57,7 +45,7 @@ public sealed class TrainingPlotsTests
     [TestMethod]
     public void SaveLossCurves_BadArguments_Throw()
     {
-        string path = Path.Combine(_folder, "bad.png");
+        string path = Path.Combine(Folder, "bad.png");
         var history = ClassifierHistory(epochs: 3, bestEpoch: 3);
 
         Assert.ThrowsExactly<ArgumentNullException>(() => TrainingPlots.SaveLossCurves(null!, path));
@@ -75,7 +63,7 @@ public sealed class TrainingPlotsTests
     public void SaveConfusionMatrix_WritesPng()
     {
         var matrix = EvaluateThreeClasses();
-        string path = Path.Combine(_folder, "cm", "confusion.png");
+        string path = Path.Combine(Folder, "cm", "confusion.png");
 
         TrainingPlots.SaveConfusionMatrix(matrix, ["cat", "dog", "bird"], path, "Pets");
 
@@ -88,7 +76,7 @@ public sealed class TrainingPlotsTests
     public void SaveConfusionMatrix_BadArguments_Throw()
     {
         var matrix = EvaluateThreeClasses();
-        string path = Path.Combine(_folder, "bad.png");
+        string path = Path.Combine(Folder, "bad.png");
 
         Assert.ThrowsExactly<ArgumentNullException>(() => TrainingPlots.SaveConfusionMatrix(null!, ["a", "b", "c"], path));
         Assert.ThrowsExactly<ArgumentNullException>(() => TrainingPlots.SaveConfusionMatrix(matrix, null!, path));

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace MlNetTriplet.Bench;
+
+/// <summary>Command-line settings of the UMAP benchmark (<c>umap</c>) and of its child runs (<c>umap-one</c>).</summary>
+internal sealed record UmapBenchOptions
+{
+    public static readonly string[] AllCases = ["fit70k", "transform", "correlation"];
+
+    public int Pairs { get; init; } = 3;
+    public string[] Cases { get; init; } = AllCases;
+    public string DataDir { get; init; } = CnnOptions.DefaultDataDir;
+    public string? OutDir { get; init; }
+    /// <summary>Child runs only: the case and the seed (each pair uses its own seed, 0, 1, 2, ...).</summary>
+    public string? Case { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Child runs only: where the child writes its projection (CSV, n x 2).</summary>
+    public string? EmbeddingFile { get; init; }
+
+    public static UmapBenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new UmapBenchOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string flag = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
+            o = flag switch
+            {
+                "--pairs" => o with { Pairs = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--cases" => o with { Cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--data-dir" => o with { DataDir = Value() },
+                "--out-dir" => o with { OutDir = Value() },
+                "--case" => o with { Case = Value() },
+                "--seed" => o with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--embedding-file" => o with { EmbeddingFile = Value() },
+                _ => throw new ArgumentException($"Unknown option '{flag}'."),
+            };
+        }
+        if (o.Pairs < 1)
+            throw new ArgumentException("--pairs must be at least 1.");
+        if (o.Cases.Except(AllCases).FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"Unknown case '{unknown}'; expected some of {string.Join(",", AllCases)}.");
+        return o;
+    }
+
+    public const string Usage = """
+        umap options: --pairs N (3) --cases fit70k,transform,correlation (all) --data-dir DIR (fashion-mnist)
+                      --out-dir DIR (bench/results)
+        """;
+}

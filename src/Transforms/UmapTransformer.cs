@@ -1,0 +1,120 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MlNetTriplet;
+using MlNetTriplet.Persistence;
+using MlNetTriplet.Projection;
+using MlNetTriplet.Transforms;
+
+[assembly: LoadableClass(typeof(UmapTransformer), null, typeof(SignatureLoadModel),
+    "MlNetTriplet UMAP projection", UmapTransformer.LoaderSignature)]
+
+namespace MlNetTriplet;
+
+/// <summary>A fitted UMAP projection. <see cref="Transform"/> adds a <c>Vector&lt;Single, components&gt;</c> column:
+/// rows equal to a training row get their fitted position, other rows are placed among the training points as
+/// umap-learn's <c>transform()</c> does, each independently of the rows around it. Computed lazily in batches
+/// inside the cursor; saves and loads with <c>mlContext.Model</c>.</summary>
+public sealed class UmapTransformer : ITransformer, ICanSaveModel
+{
+    internal const string LoaderSignature = "MlNetTripletUmap";
+    private const string ModelStream = "Umap.bin";
+    private const string What = "UMAP projection";
+
+    // 0x00010001: first format (description JSON, Umap.bin holding UmapModel's own versioned format).
+    private static VersionInfo Version => new("MLNTUMAP", verWrittenCur: 0x00010001, verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001, loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(UmapTransformer).Assembly.GetName().Name);
+
+    private readonly Description _description;
+    private readonly UmapModel _model;
+    private readonly NetworkMapping _mapping;
+
+    internal UmapTransformer(Description description, UmapModel model)
+    {
+        _description = description;
+        _model = model;
+        var annotations = new DataViewSchema.Annotations.Builder().ToAnnotations();
+        var output = new OutputColumn(description.OutputColumnName,
+            new VectorDataViewType(NumberDataViewType.Single, model.Components), annotations,
+            row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            {
+                var values = row.Output;
+                var editor = VBufferEditor.Create(ref dst, values.Length);
+                values.CopyTo(editor.Values);
+                dst = editor.Commit();
+            }));
+        _mapping = new NetworkMapping(description.InputColumnName, new Projector(model, description.MaxThreads), [output],
+            BatchSize, "input");
+    }
+
+    // transform() cost is per point, so the batch only bounds memory and per-call overhead.
+    private const int BatchSize = 1024;
+
+    /// <summary>What is persisted besides the model.</summary>
+    internal sealed record Description(string InputColumnName, string OutputColumnName, int? MaxThreads);
+
+    /// <summary>Name of the <c>Vector&lt;Single&gt;</c> column projected.</summary>
+    public string InputColumnName => _description.InputColumnName;
+
+    /// <summary>Name of the column added.</summary>
+    public string OutputColumnName => _description.OutputColumnName;
+
+    /// <summary>Dimensions of the projection (size of the output column).</summary>
+    public int ComponentCount => _model.Components;
+
+    /// <summary>How the layout started: <c>"spectral"</c>, or <c>"random (reason)"</c> when the neighbour graph was
+    /// disconnected or the eigensolver failed.</summary>
+    public string Initialization => _model.Initialization;
+
+    /// <summary>The fitted positions of the training rows, in training order (rows x <see cref="ComponentCount"/>).</summary>
+    public float[,] GetTrainingEmbedding()
+    {
+        var result = new float[_model.Rows, _model.Components];
+        Buffer.BlockCopy(_model.Embedding, 0, result, 0, _model.Embedding.Length * sizeof(float));
+        return result;
+    }
+
+    internal UmapModel Model => _model;
+
+    /// <summary>Always true: the transformer maps rows one to one.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input schema plus the projection column.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
+
+    /// <summary>Lazily projects <paramref name="input"/>, a batch of rows at a time.</summary>
+    public IDataView Transform(IDataView input) => new NetworkDataView(input, _mapping);
+
+    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        if (_model.HasCustomDistance)
+            throw new NotSupportedException(
+                $"This {What} was fitted with UmapOptions.CustomDistance, which a model zip cannot hold (ML.NET's loader could not give the distance back). Fit with a built-in UmapMetric to save the pipeline.");
+        ModelStreams.Save(ctx, Version, _description, ModelStream, _model.Write);
+    }
+
+    private static UmapTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var description = ModelStreams.LoadDescription<Description>(ctx, Version, What);
+        var model = ModelStreams.LoadStream(ctx, ModelStream, r => UmapModel.Read(r), "the projection", What);
+        return new UmapTransformer(description, model);
+    }
+
+    /// <summary>The UMAP model as the batched cursor's mapper. <see cref="UmapModel.Transform"/> is thread-safe and
+    /// batch-independent, so concurrent cursors need no lock.</summary>
+    private sealed class Projector(UmapModel model, int? maxThreads) : IBatchMapper
+    {
+        public int InputWidth => model.Dims;
+        public int OutputWidth => model.Components;
+
+        public void Run(float[] input, int rows, float[] output)
+        {
+            var values = input.Length == rows * model.Dims ? input : input[..(rows * model.Dims)];
+            model.Transform(values, rows, maxThreads).CopyTo(output, 0);
+        }
+    }
+}
