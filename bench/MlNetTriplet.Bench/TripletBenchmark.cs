@@ -52,7 +52,7 @@ internal static class TripletBenchmark
         var report = new TripletReport(o, machine, started, loadAtStart, Child.OmpEnv(), runs);
         report.Write(outDir);
         Console.WriteLine(report.Markdown());
-        Console.WriteLine($"wrote {Path.Combine(outDir, "triplet.json")} and {Path.Combine(outDir, "triplet.md")}");
+        Console.WriteLine($"wrote {Path.Combine(outDir, o.Name + ".json")} and {Path.Combine(outDir, o.Name + ".md")}");
         return 0;
     }
 

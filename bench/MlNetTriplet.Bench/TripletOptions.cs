@@ -18,6 +18,8 @@ internal sealed record TripletOptions
     public int NTrain { get; init; }
     public int NTest { get; init; }
     public string? OutDir { get; init; }
+    /// <summary>File stem of the results: NAME.json and NAME.md.</summary>
+    public string Name { get; init; } = "triplet";
     /// <summary>Child runs only: the recipe, and where to write the embeddings for scoring.</summary>
     public string? Recipe { get; init; }
     public string? EmbeddingsDir { get; init; }
@@ -43,6 +45,7 @@ internal sealed record TripletOptions
                 "--n-train" => o with { NTrain = Int() },
                 "--n-test" => o with { NTest = Int() },
                 "--out-dir" => o with { OutDir = Value() },
+                "--name" => o with { Name = Value() },
                 "--recipe" => o with { Recipe = Value() },
                 "--embeddings-dir" => o with { EmbeddingsDir = Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
@@ -73,6 +76,7 @@ internal sealed record TripletOptions
           --data-dir D   IDX folder with train-/t10k- images and labels (default /usr/share/datasets/fashion-mnist)
           --n-train N    first N training images (default 0 = all)
           --n-test N     first N test images (default 0 = all)
-          --out-dir D    where triplet.json and triplet.md go (default bench/results under the repository root)
+          --out-dir D    where the results go (default bench/results under the repository root)
+          --name N       results file stem: N.json and N.md (default triplet)
         """;
 }

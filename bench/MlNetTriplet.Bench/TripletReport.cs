@@ -80,8 +80,8 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
             },
             Summary = summary, Bars = Bars(), Runs = runs,
         };
-        File.WriteAllText(Path.Combine(outDir, "triplet.json"), JsonSerializer.Serialize(document, Json.Indented) + "\n");
-        File.WriteAllText(Path.Combine(outDir, "triplet.md"), Markdown());
+        File.WriteAllText(Path.Combine(outDir, options.Name + ".json"), JsonSerializer.Serialize(document, Json.Indented) + "\n");
+        File.WriteAllText(Path.Combine(outDir, options.Name + ".md"), Markdown());
     }
 
     public string Markdown()
@@ -129,7 +129,7 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
                  $"{r.PrecisionAt1.ToString("F4", Inv)} | {r.MeanAveragePrecisionAtR.ToString("F4", Inv)} | {r.Knn10Accuracy.ToString("F4", Inv)} | " +
                  $"{r.LoadAverageBefore?.Split(' ')[0]} / {r.LoadAverageAfter?.Split(' ')[0]} |");
         Line();
-        Line("All runs and per-epoch details are in triplet.json.");
+        Line($"All runs and per-epoch details are in {options.Name}.json.");
         return md.ToString();
     }
 
