@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -66,5 +67,6 @@ internal sealed record EmbeddingNetworkSpec(int InputSize, ImageShape? ImageShap
     MlpArchitecture? Mlp, int EmbeddingSize, Activation? EmbeddingActivation, bool Normalize)
 {
     /// <summary>Shape of one input row as the network takes it: C x H x W for a CNN, the vector for an MLP.</summary>
+    [JsonIgnore]
     public long[] RowShape => ImageShape is { } s && Cnn is not null ? [s.Channels, s.Height, s.Width] : [InputSize];
 }

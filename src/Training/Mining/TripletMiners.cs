@@ -79,8 +79,8 @@ namespace MlNetTriplet.Training.Mining
         {
             var positive = same.logical_and(eye(d.shape[0], dtype: ScalarType.Bool, device: d.device).logical_not());
             var negative = same.logical_not();
-            // Distances are >= 0, so 0 never wins a maximum over positives; a non-negative entry is replaced by the
-            // row's maximum, which never wins the minimum over negatives.
+            // Distances are >= 0, so a 0 put in place of a non-positive never wins the maximum over positives, and the
+            // row's maximum put in place of a non-negative never wins the minimum over negatives.
             var hardestPositive = where(positive, d, zeros_like(d)).amax([1]);
             var hardestNegative = where(negative, d, d.amax([1], keepdim: true).expand_as(d)).amin([1]);
             var valid = positive.any(1).logical_and(negative.any(1)).to_type(d.dtype);
