@@ -1,20 +1,12 @@
 using System.Globalization;
+using MlNetTriplet.Examples;
 
 namespace FashionMnistCnn;
-
-/// <summary>Which names to print for the ten class ids.</summary>
-internal enum ClassNameSet
-{
-    /// <summary>Fashion-MNIST's article names (T-shirt/top, Trouser, ...).</summary>
-    Fashion,
-    /// <summary>The ids themselves ("0" to "9"), for the original MNIST digits or any other IDX data.</summary>
-    Digits,
-}
 
 /// <summary>The example's command line.</summary>
 internal sealed record ExampleOptions
 {
-    public const string DefaultDataDirectory = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultDataDirectory = DataFiles.DefaultDirectory;
 
     public string DataDirectory { get; init; } = DefaultDataDirectory;
     public bool DataDirectoryGiven { get; init; }
@@ -89,13 +81,7 @@ internal sealed record ExampleOptions
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--quick": o = o with { Quick = true }; break;
                 case "--class-names":
-                    string set = Value();
-                    names = set.ToLowerInvariant() switch
-                    {
-                        "fashion" => ClassNameSet.Fashion,
-                        "digits" => ClassNameSet.Digits,
-                        _ => throw new ArgumentException($"Option --class-names takes fashion or digits, got '{set}'."),
-                    };
+                    names = MlNetTriplet.Examples.ClassNames.Parse(arg, Value().ToLowerInvariant());
                     break;
                 case "--verify-model": o = o with { VerifyModelPath = Value() }; break;
                 case "--help" or "-h" or "-?": o = o with { Help = true }; break;
@@ -110,14 +96,9 @@ internal sealed record ExampleOptions
             TrainRows = trainRows ?? (o.Quick ? 6_000 : 0),
             TestRows = testRows ?? (o.Quick ? 2_000 : 0),
             TestRowsGiven = testRows is not null || o.Quick,
-            ClassNames = names ?? (LooksLikeFashion(o.DataDirectory) ? ClassNameSet.Fashion : ClassNameSet.Digits),
+            ClassNames = names ?? MlNetTriplet.Examples.ClassNames.Guess(o.DataDirectory),
         };
     }
-
-    /// <summary>The default folder, or any folder whose name says Fashion-MNIST.</summary>
-    private static bool LooksLikeFashion(string directory) =>
-        Path.GetFullPath(directory).TrimEnd('/') == DefaultDataDirectory
-        || Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/')).Contains("fashion", StringComparison.OrdinalIgnoreCase);
 
     private static int Int(string option, string value, int min)
     {

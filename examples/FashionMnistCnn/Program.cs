@@ -9,6 +9,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
+using MlNetTriplet.Examples;
 
 ExampleOptions options;
 try
@@ -28,7 +29,7 @@ if (options.Help)
     return 0;
 }
 
-var files = DataFiles.Locate(options);
+var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
 if (files is null)
     return 2;
 

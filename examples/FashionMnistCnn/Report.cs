@@ -4,15 +4,13 @@ using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet;
+using MlNetTriplet.Examples;
 
 namespace FashionMnistCnn;
 
 /// <summary>Console lines and files the example writes.</summary>
 internal static class Report
 {
-    private static readonly string[] FashionNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -39,7 +37,7 @@ internal static class Report
         VBuffer<uint> values = default;
         labelKeyColumn.GetKeyValues(ref values);
         return values.DenseValues()
-            .Select(v => (v, set == ClassNameSet.Fashion && v < FashionNames.Length ? FashionNames[v] : v.ToString(CultureInfo.InvariantCulture)))
+            .Select(v => (v, MlNetTriplet.Examples.ClassNames.Of(v, set)))
             .ToList();
     }
 

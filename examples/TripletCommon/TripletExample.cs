@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
+using MlNetTriplet.Examples;
 
 namespace TripletExamples;
 
@@ -12,12 +13,6 @@ namespace TripletExamples;
 /// the test embeddings and the pipeline zip, then reload the zip and check it gives the same embeddings.</summary>
 internal static class TripletExample
 {
-    private static readonly string[] FashionNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
-    private static readonly string[] FileNames =
-        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
-
     public static int Run(string[] args, string example, string description, Func<TripletEmbeddingOptions> recipe)
     {
         TripletExampleOptions options;
@@ -36,17 +31,17 @@ internal static class TripletExample
             Console.WriteLine(TripletExampleOptions.Usage(example, description));
             return 0;
         }
-        var files = FindFiles(options.DataDirectory);
+        var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
         return files is null ? 2 : Train(options, files, example, recipe());
     }
 
-    private static int Train(TripletExampleOptions options, string[] files, string example, TripletEmbeddingOptions estimator)
+    private static int Train(TripletExampleOptions options, DataFiles files, string example, TripletEmbeddingOptions estimator)
     {
         var ml = new MLContext(seed: options.Seed);
-        IDataView train = ml.Data.LoadFromIdx(files[0], files[1], options.TrainRows);
-        IDataView test = ml.Data.LoadFromIdx(files[2], files[3], options.TestRows);
+        IDataView train = ml.Data.LoadFromIdx(files.TrainImages, files.TrainLabels, options.TrainRows);
+        IDataView test = ml.Data.LoadFromIdx(files.TestImages, files.TestLabels, options.TestRows);
         long trainRows = train.GetRowCount() ?? 0, testRows = test.GetRowCount() ?? 0;
-        Console.WriteLine($"Data: {Path.GetFullPath(options.DataDirectory)}: {trainRows:N0} training and {testRows:N0} test images.");
+        Console.WriteLine($"Data: {Path.GetDirectoryName(files.TrainImages)}: {trainRows:N0} training and {testRows:N0} test images.");
 
         estimator.NumberOfEpochs = options.Epochs ?? estimator.NumberOfEpochs;
         estimator.Seed = options.Seed;
@@ -81,7 +76,7 @@ internal static class TripletExample
         ml.Embeddings().ExportForProjector(testEmbedded, projector);
         var written = new List<string> { modelPath, projector };
         if (options.Umap)
-            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, IsFashion(options.DataDirectory)));
+            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames));
 
         // The zip in a fresh MLContext must give the very same embeddings.
         var reloaded = new MLContext(seed: options.Seed + 1).Model.Load(modelPath, out _);
@@ -98,36 +93,18 @@ internal static class TripletExample
     }
 
     /// <summary>Projects the test embeddings to 2-D with UMAP and saves the scatter plot; returns its path.</summary>
-    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, bool fashion)
+    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names)
     {
         var clock = Stopwatch.StartNew();
-        var projected = ml.Transforms.ProjectToUmap("Umap", "Embedding").Fit(embedded).Transform(embedded);
-        var points = projected.GetColumn<float[]>("Umap").SelectMany(p => p).ToArray();
-        var labels = projected.GetColumn<uint>("Label").Select(key => Name(key - 1, fashion)).ToList();
+        // The class names ride along as a text column for the plot's legend.
+        var classNames = Enumerable.Range(0, 10).Select(i => new KeyValuePair<uint, string>((uint)i, ClassNames.Of((uint)i, names)));
+        var projected = ml.Transforms.Conversion.MapKeyToValue("LabelValue", "Label")
+            .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
+            .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding"))
+            .Fit(embedded).Transform(embedded);
         string png = Path.Combine(outDir, "umap-test-embeddings.png");
-        ScatterPlots.SaveScatter(points, labels, png, $"{example}: UMAP of {labels.Count:N0} test embeddings");
+        ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");
         Console.WriteLine($"UMAP projection of the test embeddings in {clock.Elapsed.TotalSeconds:F1} s.");
         return png;
-    }
-
-    private static string Name(uint classIndex, bool fashion) =>
-        fashion && classIndex < FashionNames.Length ? FashionNames[classIndex] : classIndex.ToString(CultureInfo.InvariantCulture);
-
-    private static bool IsFashion(string directory) =>
-        Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/')).Contains("fashion", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The four IDX files (each .gz or raw), or null after saying which are missing and how to get them.</summary>
-    private static string[]? FindFiles(string directory)
-    {
-        var found = FileNames.Select(name => new[] { name + ".gz", name }.Select(f => Path.Combine(directory, f))
-            .FirstOrDefault(File.Exists)).ToArray();
-        if (found.All(f => f is not null))
-            return found!;
-        Console.Error.WriteLine($"""
-            Missing from {Path.GetFullPath(directory)}: {string.Join(", ", FileNames.Where((_, i) => found[i] is null).Select(n => n + "[.gz]"))}.
-            Fashion-MNIST: sudo apt-get install dataset-fashion-mnist (installs into {TripletExampleOptions.DefaultDataDirectory}).
-            MNIST or other data in the same format: put the four files in a folder and pass --data-dir FOLDER.
-            """);
-        return null;
     }
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
+using MlNetTriplet.Examples;
 
 namespace TripletExamples;
 
 /// <summary>The command line shared by the two triplet examples.</summary>
 internal sealed record TripletExampleOptions
 {
-    public const string DefaultDataDirectory = "/usr/share/datasets/fashion-mnist";
-
-    public string DataDirectory { get; init; } = DefaultDataDirectory;
+    public string DataDirectory { get; init; } = DataFiles.DefaultDirectory;
+    public bool DataDirectoryGiven { get; init; }
+    public ClassNameSet ClassNames { get; init; }
     public int? Epochs { get; init; }
     public int Seed { get; init; }
     public int TrainRows { get; init; }
@@ -24,7 +25,9 @@ internal sealed record TripletExampleOptions
 
           --data-dir DIR     folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
                              t10k-labels-idx1-ubyte (.gz or not): Fashion-MNIST, MNIST or any data in that format
-                             default: {DefaultDataDirectory} (Debian package dataset-fashion-mnist)
+                             default: {DataFiles.DefaultDirectory} (Debian package dataset-fashion-mnist)
+          --class-names fashion|digits  names in the scatter plot (default fashion for a Fashion-MNIST folder,
+                             digits otherwise)
           --epochs N         training epochs (default: the recipe's)
           --seed N           seed of the MLContext and the estimator (default 0)
           --train-rows N     first N training images (default 0 = all)
@@ -41,6 +44,7 @@ internal sealed record TripletExampleOptions
     {
         var o = new TripletExampleOptions();
         int? trainRows = null, testRows = null;
+        ClassNameSet? names = null;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -53,7 +57,8 @@ internal sealed record TripletExampleOptions
             }
             o = arg switch
             {
-                "--data-dir" => o with { DataDirectory = Value() },
+                "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },
+                "--class-names" => o with { ClassNames = (names = MlNetTriplet.Examples.ClassNames.Parse(arg, Value())).Value },
                 "--epochs" => o with { Epochs = Int(1) },
                 "--seed" => o with { Seed = Int(0) },
                 "--out" => o with { OutputDirectory = Value() },
@@ -70,6 +75,7 @@ internal sealed record TripletExampleOptions
             Epochs = o.Epochs ?? (o.Quick ? 1 : null),
             TrainRows = trainRows ?? (o.Quick ? 5_000 : 0),
             TestRows = testRows ?? (o.Quick ? 1_000 : 0),
+            ClassNames = names ?? MlNetTriplet.Examples.ClassNames.Guess(o.DataDirectory),
         };
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using System.Globalization;
 using OxyPlot;
 using OxyPlot.Axes;
@@ -22,6 +23,24 @@ public static class ScatterPlots
     ];
 
     private static readonly OxyColor GridColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
+
+    /// <summary>Saves a scatter plot of a <c>Vector&lt;Single, 2&gt;</c> column (e.g. <c>ProjectToUmap</c>'s output)
+    /// coloured by a label column, as the array overload does. Key labels show the values they stand for.</summary>
+    /// <param name="data">The rows to plot.</param>
+    /// <param name="pointColumnName">The 2-D point column.</param>
+    /// <param name="labelColumnName">The column whose values colour the points (key, text, number or boolean).</param>
+    /// <param name="pngPath">The file to write; its folder is created when missing.</param>
+    /// <param name="title">Figure title; none when null or blank.</param>
+    /// <param name="width">Image width in pixels (at least 100). Default 1000.</param>
+    /// <param name="height">Image height in pixels (at least 100). Default 800.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type (named in the message).</exception>
+    public static void SaveScatter(IDataView data, string pointColumnName, string labelColumnName, string pngPath,
+        string? title = null, int width = 1000, int height = 800)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        SaveScatter(ColumnReader.Points(data, pointColumnName), ColumnReader.Labels(data, labelColumnName), pngPath, title,
+            width, height);
+    }
 
     /// <summary>Saves a scatter plot of 2-D points as a PNG, one colour per distinct label, with a legend (label and
     /// count) to the right of the plot area. Labels are ordered numerically when all are integers, otherwise

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using SkiaSharp;
 
 namespace MlNetTriplet.Tests.Reporting;
@@ -85,6 +87,48 @@ public sealed class ScatterPlotsTests : PlotTests
     }
 
     /// <summary>One Gaussian blob per label, centres on a circle, some of them overlapping, rows interleaved.</summary>
+    [TestMethod]
+    public void SaveScatter_FromDataViewWithKeyLabel_WritesPngAndLegendUsesKeyValues()
+    {
+        var ml = new MLContext(seed: 1);
+        var (points, labels) = Blobs(["cat", "dog"], perLabel: 50, seed: 2);
+        var rows = labels.Select((l, i) => new PointRow { Point = [points[2 * i], points[2 * i + 1]], Animal = l });
+        var data = ml.Transforms.Conversion.MapValueToKey("Animal").Fit(ml.Data.LoadFromEnumerable(rows))
+            .Transform(ml.Data.LoadFromEnumerable(rows));
+        string path = Path.Combine(Folder, "view.png");
+
+        ScatterPlots.SaveScatter(data, "Point", "Animal", path, "Animals", 400, 300);
+
+        Assert.AreEqual((400, 300), PngAssert.ReadPngSize(path));
+        CollectionAssert.AreEqual(labels, ColumnReader.Labels(data, "Animal"));
+    }
+
+    [TestMethod]
+    public void SaveScatter_FromDataViewWithThreeWidePoints_ThrowsSchemaMismatch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable([new WideRow { Point = [1f, 2f, 3f], Animal = "cat" }]);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ScatterPlots.SaveScatter(data, "Point", "Animal", Path.Combine(Folder, "bad.png")));
+        StringAssert.Contains(e.Message, "Schema mismatch for point column 'Point': expected Vector<Single, 2>");
+    }
+
+    private sealed class PointRow
+    {
+        [VectorType(2)]
+        public float[] Point { get; set; } = [];
+
+        public string Animal { get; set; } = "";
+    }
+
+    private sealed class WideRow
+    {
+        [VectorType(3)]
+        public float[] Point { get; set; } = [];
+
+        public string Animal { get; set; } = "";
+    }
+
     private static (float[] Points, string[] Labels) Blobs(string[] names, int perLabel, int seed)
     {
         var random = new Random(seed);

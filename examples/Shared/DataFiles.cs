@@ -1,10 +1,13 @@
 using System.Diagnostics;
 
-namespace FashionMnistCnn;
+namespace MlNetTriplet.Examples;
 
-/// <summary>The four IDX files of an MNIST-style data set.</summary>
+/// <summary>The four IDX files of an MNIST-style data set (Fashion-MNIST, MNIST), shared by the examples.</summary>
 internal sealed record DataFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels)
 {
+    /// <summary>Where Debian's dataset-fashion-mnist package puts the files.</summary>
+    public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
+
     private static readonly string[] Names =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
@@ -25,14 +28,14 @@ internal sealed record DataFiles(string TrainImages, string TrainLabels, string 
 
     /// <summary>Finds the data set, installing Debian's <c>dataset-fashion-mnist</c> package when the default folder is
     /// empty and this process may run apt-get. Returns null after printing how to get the files.</summary>
-    public static DataFiles? Locate(ExampleOptions options)
+    public static DataFiles? Locate(string dataDirectory, bool directoryGiven)
     {
-        string directory = Path.GetFullPath(options.DataDirectory);
+        string directory = Path.GetFullPath(dataDirectory);
         var files = Find(directory, out var missing);
         if (files is not null)
             return files;
 
-        if (!options.DataDirectoryGiven && CanInstallWithApt())
+        if (!directoryGiven && CanInstallWithApt())
         {
             Console.WriteLine($"Fashion-MNIST is not in {directory}: installing Debian's package dataset-fashion-mnist.");
             if (Run("apt-get", "install -y dataset-fashion-mnist") != 0)
@@ -49,7 +52,7 @@ internal sealed record DataFiles(string TrainImages, string TrainLabels, string 
         Console.Error.WriteLine($"""
             The data files are missing from {directory}: {string.Join(", ", missing)}.
             To get Fashion-MNIST:
-              - on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist   (installs into {ExampleOptions.DefaultDataDirectory})
+              - on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist   (installs into {DefaultDirectory})
               - or download the four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
                 t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz from the data/fashion folder of Zalando
                 Research's fashion-mnist repository on GitHub into a folder, and pass --data-dir FOLDER.
