@@ -1,8 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Tests.Persistence;
 
 namespace MlNetTriplet.Tests.Embeddings;
 
@@ -46,29 +44,19 @@ public sealed class TripletPersistenceTests
     [TestMethod]
     public void SaveLoad_InFreshProcess_GivesIdenticalEmbeddings()
     {
-        string output = Path.Combine(_dir, "probe-embeddings.txt");
-        string probe = typeof(TripletPersistenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "ModelProbePath").Value!;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                probe, _zip, Path.Combine(TestData.FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"),
-                Path.Combine(TestData.FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"),
-                TrainedEmbedding.TestRows.ToString(CultureInfo.InvariantCulture), output, "Embedding",
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, errors);
-        var lines = File.ReadAllLines(output);
+        var actual = ModelProbeProcess.TransformFashionTest(_zip, TrainedEmbedding.TestRows, "Embedding", _dir);
         var expected = Embeddings(TrainedEmbedding.Model);
-        Assert.HasCount(expected.Length, lines);
+        Assert.HasCount(expected.Length, actual);
         for (int i = 0; i < expected.Length; i++)
-            CollectionAssert.AreEqual(expected[i],
-                lines[i].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray(), $"row {i}");
+            CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+    }
+
+    [TestMethod]
+    public void Load_CorruptNetworkWeights_ThrowsNamingTheTripletEmbedding()
+    {
+        string path = Path.Combine(_dir, "corrupt.zip");
+        ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b => b[..(b.Length / 3)]);
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedEmbedding.Test));
+        StringAssert.Contains(ModelZip.Describe(e), "triplet embedding in this model zip is corrupt");
     }
 }
