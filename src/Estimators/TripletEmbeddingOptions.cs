@@ -49,7 +49,7 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     {
         Architecture = SoftmaxRatioTutorialCnn, EmbeddingSize = 100, EmbeddingActivation = Activation.Relu,
         NormalizeEmbedding = false, Loss = TripletLossKind.SoftmaxRatio, Mining = TripletMining.None,
-        Sampling = TripletSampling.RandomTriplets, Distance = EmbeddingDistance.L1, BatchSize = 64, StepsPerEpoch = 150,
+        Sampling = TripletSampling.RandomTriplets, Distance = TripletDistance.L1, BatchSize = 64, StepsPerEpoch = 150,
         NumberOfEpochs = 3,
     };
 
@@ -93,8 +93,8 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>How batches are drawn. Default <see cref="TripletSampling.Shuffled"/>.</summary>
     public TripletSampling Sampling { get; set; } = TripletSampling.Shuffled;
 
-    /// <summary>Distance between embeddings in the loss. Default <see cref="EmbeddingDistance.Euclidean"/>.</summary>
-    public EmbeddingDistance Distance { get; set; } = EmbeddingDistance.Euclidean;
+    /// <summary>Distance between embeddings in the loss. Default <see cref="TripletDistance.Euclidean"/>.</summary>
+    public TripletDistance Distance { get; set; } = TripletDistance.Euclidean;
 
     /// <summary>Margin of <see cref="TripletLossKind.Margin"/>. Default 1.0.</summary>
     public double Margin { get; set; } = 1.0;

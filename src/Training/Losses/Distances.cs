@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace MlNetTriplet
 {
-    /// <summary>How the distance between two embeddings is measured, in the losses and miners.</summary>
-    public enum EmbeddingDistance
+    /// <summary>How the distance between two embeddings is measured in the triplet losses and miners.</summary>
+    public enum TripletDistance
     {
         /// <summary>Manhattan distance, <c>sum |a - b|</c> (the Keras triplet tutorial's).</summary>
         L1,
@@ -19,31 +19,31 @@ namespace MlNetTriplet
 
 namespace MlNetTriplet.Training.Losses
 {
-    /// <summary>The <see cref="EmbeddingDistance"/>s on tensors: between paired rows and between all rows of a batch.</summary>
+    /// <summary>The <see cref="TripletDistance"/>s on tensors: between paired rows and between all rows of a batch.</summary>
     internal static class Distances
     {
         /// <summary>Distance of row i of <paramref name="a"/> to row i of <paramref name="b"/> ([n, d] each) -> [n].</summary>
-        public static Tensor Paired(Tensor a, Tensor b, EmbeddingDistance distance) => distance switch
+        public static Tensor Paired(Tensor a, Tensor b, TripletDistance distance) => distance switch
         {
-            EmbeddingDistance.L1 => (a - b).abs().sum(1),
-            EmbeddingDistance.Euclidean => SafeSqrt((a - b).square().sum(1)),
-            EmbeddingDistance.SquaredEuclidean => (a - b).square().sum(1),
-            EmbeddingDistance.Cosine => 1 - nn.functional.cosine_similarity(a, b, dim: 1),
+            TripletDistance.L1 => (a - b).abs().sum(1),
+            TripletDistance.Euclidean => SafeSqrt((a - b).square().sum(1)),
+            TripletDistance.SquaredEuclidean => (a - b).square().sum(1),
+            TripletDistance.Cosine => 1 - nn.functional.cosine_similarity(a, b, dim: 1),
             _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown distance."),
         };
 
         /// <summary>All distances between the rows of <paramref name="e"/> ([n, d]) -> [n, n], with an exact-zero
         /// diagonal. Euclidean follows TF-Addons' <c>pairwise_distance</c> to the letter (squared distances from the Gram
         /// matrix clamped at 0, square root with zero entries masked so the gradient stays finite).</summary>
-        public static Tensor Pairwise(Tensor e, EmbeddingDistance distance)
+        public static Tensor Pairwise(Tensor e, TripletDistance distance)
         {
             var offDiagonal = 1 - eye(e.shape[0], dtype: e.dtype, device: e.device);
             var d = distance switch
             {
-                EmbeddingDistance.L1 => cdist(e, e, p: 1),
-                EmbeddingDistance.Euclidean => SafeSqrt(SquaredGram(e)),
-                EmbeddingDistance.SquaredEuclidean => SquaredGram(e),
-                EmbeddingDistance.Cosine => CosineMatrix(e),
+                TripletDistance.L1 => cdist(e, e, p: 1),
+                TripletDistance.Euclidean => SafeSqrt(SquaredGram(e)),
+                TripletDistance.SquaredEuclidean => SquaredGram(e),
+                TripletDistance.Cosine => CosineMatrix(e),
                 _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown distance."),
             };
             return d * offDiagonal;

@@ -5,7 +5,7 @@ namespace MlNetTriplet.Training.Losses;
 
 /// <summary>A metric-learning objective for the training loop, composed of independent pieces: a miner picks triplets
 /// from the batch's embeddings and labels, a distance measures them, a triplet loss scores each, a reduction averages.</summary>
-internal sealed class TripletObjective(TripletMining mining, EmbeddingDistance distance, TripletLossKind loss,
+internal sealed class TripletObjective(TripletMining mining, TripletDistance distance, TripletLossKind loss,
     double margin, TripletReduction reduction) : ITrainingObjective
 {
     public bool ReportsAccuracy => false;

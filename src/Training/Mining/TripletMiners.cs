@@ -29,7 +29,7 @@ namespace MlNetTriplet.Training.Mining
     /// <summary>Selects triplets from a batch of embeddings and labels.</summary>
     internal static class TripletMiners
     {
-        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, EmbeddingDistance distance)
+        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, TripletDistance distance)
         {
             if (mining == TripletMining.None)
                 return GivenTriplets(embeddings, distance);
@@ -45,7 +45,7 @@ namespace MlNetTriplet.Training.Mining
         }
 
         /// <summary>Rows [0, n) are anchors, [n, 2n) their positives, [2n, 3n) their negatives.</summary>
-        private static MinedTriplets GivenTriplets(Tensor embeddings, EmbeddingDistance distance)
+        private static MinedTriplets GivenTriplets(Tensor embeddings, TripletDistance distance)
         {
             long n = embeddings.shape[0] / 3;
             var anchor = embeddings.narrow(0, 0, n);
