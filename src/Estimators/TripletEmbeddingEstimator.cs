@@ -69,9 +69,9 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
             : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. rowShape], valid.Labels, device);
         var objective = new TripletObjective(o.Mining, o.Distance, o.Loss, o.Margin, o.EffectiveReduction);
         // Validation batches have the training batches' structure (triplets, P x K, size), fixed across epochs.
-        var validSampler = valid is null ? null : CreateSampler(valid.Labels, valid.Rows, seed);
+        var validSampler = valid is null ? null : CreateSampler(valid.Labels, valid.Rows, DefaultSteps(valid.Rows), seed);
         var history = new NetworkTrainer(o, _host, seed).Fit(network, trainSet, validSet,
-            CreateSampler(train.Labels, train.Rows, seed), objective, validSampler);
+            CreateSampler(train.Labels, train.Rows, o.StepsPerEpoch ?? DefaultSteps(train.Rows), seed), objective, validSampler);
 
         var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, spec,
             o.InferenceBatchSize, o.Device, history);
@@ -90,10 +90,13 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
         return new SchemaShape(columns.Values);
     }
 
-    private IBatchSampler CreateSampler(long[] labels, int rows, int seed)
+    /// <summary>Batches that use each row about once: as anchors for triplets, as batch members otherwise.</summary>
+    private int DefaultSteps(int rows) =>
+        Math.Max(1, rows / (_options.Sampling == TripletSampling.RandomTriplets ? _options.BatchSize : _options.RowsPerBatch));
+
+    private IBatchSampler CreateSampler(long[] labels, int rows, int steps, int seed)
     {
         var o = _options;
-        int steps = o.StepsPerEpoch ?? Math.Max(1, rows / (o.Sampling == TripletSampling.RandomTriplets ? o.BatchSize : o.RowsPerBatch));
         return o.Sampling switch
         {
             TripletSampling.RandomTriplets => new RandomTripletSampler(labels, o.BatchSize, steps, seed),

@@ -103,9 +103,9 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <see cref="TripletMining.BatchAll"/>, <see cref="TripletReduction.Mean"/> otherwise.</summary>
     public TripletReduction? Reduction { get; set; }
 
-    /// <summary>Batches per epoch for <see cref="TripletSampling.RandomTriplets"/> and
-    /// <see cref="TripletSampling.ClassBalanced"/>. Default null: training rows / batch size (at least 1).
-    /// (<see cref="TripletSampling.Shuffled"/> always covers every row once.)</summary>
+    /// <summary>Training batches per epoch for <see cref="TripletSampling.RandomTriplets"/> and
+    /// <see cref="TripletSampling.ClassBalanced"/>. Default null: training rows / batch size (triplets or P x K), at
+    /// least 1; validation always uses that default. (<see cref="TripletSampling.Shuffled"/> covers every row once.)</summary>
     public int? StepsPerEpoch { get; set; }
 
     /// <summary>P of <see cref="TripletSampling.ClassBalanced"/> batches. Default 8.</summary>
@@ -141,6 +141,8 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
             throw new ArgumentException("Set either Architecture (a CNN for images) or Mlp (plain vectors), not both.");
         Architecture?.Validate();
         Mlp?.Validate();
+        if (Mining != TripletMining.None && Sampling == TripletSampling.Shuffled && BatchSize < 2)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), "Option BatchSize must be at least 2 for mining: a batch needs a positive pair.");
         if (Mining == TripletMining.None && Sampling != TripletSampling.RandomTriplets)
             throw new ArgumentException(
                 $"Mining None trains on the sampler's triplets, which only Sampling RandomTriplets builds; with {Sampling} batches choose a Mining (SemiHard, BatchHard or BatchAll).",
