@@ -100,7 +100,8 @@ public sealed class TripletEmbeddingTests
     {
         var ml = TrainedEmbedding.Context;
         var batched = Embeddings(TrainedEmbedding.Model, TrainedEmbedding.Test);
-        using var engine = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(TrainedEmbedding.Model);
+        // Not disposed: disposing a PredictionEngine disposes the model it runs, which other tests share.
+        var engine = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(TrainedEmbedding.Model);
         var rows = ml.Data.CreateEnumerable<ImageRow>(TrainedEmbedding.Test, reuseRowObject: false).Take(5).ToList();
         for (int i = 0; i < rows.Count; i++)
         {
