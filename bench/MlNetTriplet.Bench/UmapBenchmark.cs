@@ -74,7 +74,7 @@ internal static class UmapBenchmark
             var (json, _) = ChildProcess.Run(self, [.. prefix, "umap-one", "--case", c, "--seed", pair.ToString(Inv),
                 "--data-dir", o.DataDir, "--embedding-file", csv, "--out-dir", tmp]);
             var run = JsonNode.Parse(json.GetRawText())!.AsObject();
-            if (c != "transform")
+            if (c is "fit70k" or "correlation")
             {
                 string evalFile = Path.ChangeExtension(csv, ".eval.json");
                 var (quality, _) = ChildProcess.Run(Python, [peer, .. PeerData(c), "--eval-embedding", csv,
@@ -170,6 +170,27 @@ internal static class UmapBenchmark
                     ProjectionQuality.KnnAccuracy(points, labels, points.Length / 2, 2, k: 10, trainRows: trainRows);
                 break;
             }
+            case "determinism":
+            {
+                // The same seeded fit on one thread and on every core: the bytes must not differ.
+                var data = LoadConcatenated(ml, o.DataDir, o.OutDir ?? Path.GetTempPath());
+                var hashes = new List<string>();
+                foreach (int? threads in new int?[] { 1, null })
+                {
+                    clock.Restart();
+                    var model = ml.Transforms.ProjectToUmap("Umap", "Features", new UmapOptions { Seed = o.Seed, MaxThreads = threads })
+                        .Fit(data);
+                    result[threads is null ? "fit_all_cores_seconds" : "fit_one_thread_seconds"] = clock.Elapsed.TotalSeconds;
+                    var embedding = model.GetTrainingEmbedding();
+                    var bytes = new byte[embedding.Length * sizeof(float)];
+                    Buffer.BlockCopy(embedding, 0, bytes, 0, bytes.Length);
+                    hashes.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)));
+                }
+                result["sha256_one_thread"] = hashes[0];
+                result["sha256_all_cores"] = hashes[1];
+                result["byte_identical"] = hashes[0] == hashes[1];
+                break;
+            }
             default:
                 throw new ArgumentException($"--case must be one of {string.Join(",", UmapBenchOptions.AllCases)}.");
         }
@@ -252,6 +273,9 @@ internal static class UmapBenchmark
             ["correlation_peer_warm_trustworthiness15_correlation"] = p => Num(p, "peer", "correlation", "quality_warm", "trustworthiness15_correlation"),
             ["correlation_package_knn10_cv5"] = p => Num(p, "package", "correlation", "quality", "knn10_acc_cv5"),
             ["correlation_peer_warm_knn10_cv5"] = p => Num(p, "peer", "correlation", "quality_warm", "knn10_acc_cv5"),
+            ["determinism_byte_identical_1_vs_all_threads"] = p => Num(p, "package", "determinism", "byte_identical"),
+            ["determinism_one_thread_seconds"] = p => Num(p, "package", "determinism", "fit_one_thread_seconds"),
+            ["determinism_all_cores_seconds"] = p => Num(p, "package", "determinism", "fit_all_cores_seconds"),
         };
         var summary = new JsonObject();
         foreach (var (name, read) in figures)
@@ -267,6 +291,8 @@ internal static class UmapBenchmark
         JsonNode? node = pair;
         foreach (string key in path)
             node = node is JsonObject o && o.TryGetPropertyValue(key, out var child) ? child : null;
+        if (node is JsonValue flag && flag.TryGetValue(out bool b))
+            return b ? 1 : 0;   // yes/no figures (byte_identical) summarise as 1/0
         return node is JsonValue v && v.TryGetValue(out double d) ? d : null;
     }
 

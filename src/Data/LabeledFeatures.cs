@@ -59,7 +59,8 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
         return new LabeledFeatures(x, y, rows, size);
     }
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    /// <summary>The first slot holding NaN or an infinity, or -1.</summary>
+    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]))

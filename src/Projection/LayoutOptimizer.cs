@@ -6,19 +6,24 @@ namespace MlNetTriplet.Projection;
 /// learning rate decaying linearly to 0.</summary>
 /// <remarks>
 /// Parallel and deterministic (umap-learn is Hogwild: threads race on shared coordinates, so it must run on one
-/// thread to be reproducible). Here each epoch reads the previous epoch's layout (a snapshot) and writes a new one,
-/// and each vertex is owned by one worker, which applies all of that vertex's updates in its edge order: vertex j
-/// moves only along its own out-edges (head = j), using the snapshot positions of the others. Its negative samples
-/// come from a random stream hashed from (seed, epoch, j). The result is therefore a pure function of the seed: the
-/// same for 1 or 64 threads and any scheduling. In umap-learn, sampling edge (j, k) moves both j and k
-/// ("move_other"), and the graph is symmetric, so j receives the attraction of the pair twice per sample epoch (once
-/// from (j, k), once from (k, j), which has the same weight hence the same schedule); the owner applies it twice to
-/// keep umap-learn's attraction/repulsion balance. Reading neighbours from the previous epoch instead of live is a
-/// Jacobi-style update; with UMAP's small steps the layouts are of the same quality (see the tests' trustworthiness).
+/// thread to be reproducible). Vertices are cut into fixed blocks of <see cref="Block"/>, and each epoch visits the
+/// blocks in <see cref="Rounds"/> rounds (block b in round b mod Rounds). Within a round, blocks run in parallel; a
+/// vertex moves only itself, along its own edges, reading every other position from a copy taken at the start of the
+/// round; so each round sees all earlier rounds' moves (close to umap-learn's sequential sweep) while nothing depends
+/// on thread scheduling. Negative samples come from a random stream hashed from (seed, epoch, vertex). The result is a
+/// pure function of the seed: the same for 1 or 64 threads.
+/// umap-learn's sampling of edge (j, k) moves both ends ("move_other") by the same gradient, and the graph is
+/// symmetric, so j receives the pair's attraction twice per sample epoch; here j applies its own gradient with a
+/// doubled step. (Applying it twice in a row instead lets the second step see the shortened distance: weaker
+/// attraction, measured 0.002 lower trustworthiness on Fashion-MNIST; one round per epoch, a pure Jacobi update,
+/// cost another 0.002.)
 /// </remarks>
 internal static class LayoutOptimizer
 {
     private const float Clip = 4f;
+    private const int Block = 256;
+    // More rounds come closer to a sequential sweep; 8 matched umap-learn's trustworthiness on Fashion-MNIST.
+    private const int Rounds = 8;
 
     public static void OptimizeFit(float[] embedding, int rows, int dim, SparseGraph graph, int epochs, float a,
         float b, float gamma, float initialAlpha, int negativeRate, int seed, ParallelOptions po)
@@ -30,44 +35,41 @@ internal static class LayoutOptimizer
         for (int e = 0; e < edges; e++) perNegative[e] = epochsPerSample[e] / Math.Max(negativeRate, 1e-30);
         var nextNegative = (double[])perNegative.Clone();
 
-        var previous = embedding;
-        var next = new float[embedding.Length];
-        const int block = 256;
-        int blocks = (rows + block - 1) / block;
+        var snapshot = new float[embedding.Length];
+        int blocks = (rows + Block - 1) / Block;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             float alpha = initialAlpha * (1f - (float)epoch / epochs);
-            var prev = previous;
-            var cur = next;
             int n = epoch;
-            Parallel.For(0, blocks, po, blk =>
+            for (int round = 0; round < Rounds; round++)
             {
-                for (int j = blk * block, end = Math.Min(rows, j + block); j < end; j++)
+                embedding.AsSpan().CopyTo(snapshot);
+                int first = round;
+                Parallel.For(0, (blocks - first + Rounds - 1) / Rounds, po, t =>
                 {
-                    var current = cur.AsSpan(j * dim, dim);
-                    prev.AsSpan(j * dim, dim).CopyTo(current);
-                    var rng = RandomStream.For(seed, StreamPurpose.Layout, n, j);
-                    for (int e = graph.RowStart[j]; e < graph.RowStart[j + 1]; e++)
+                    int start = (first + t * Rounds) * Block;
+                    for (int j = start, end = Math.Min(rows, start + Block); j < end; j++)
                     {
-                        if (nextSample[e] > n) continue;
-                        var other = prev.AsSpan(graph.Columns[e] * dim, dim);
-                        Attract(current, other, a, b, alpha);
-                        Attract(current, other, a, b, alpha);
-                        nextSample[e] += epochsPerSample[e];
-                        int negatives = negativeRate == 0 ? 0 : (int)((n - nextNegative[e]) / perNegative[e]);
-                        for (int p = 0; p < negatives; p++)
+                        var current = embedding.AsSpan(j * dim, dim);
+                        var rng = RandomStream.For(seed, StreamPurpose.Layout, n, j);
+                        for (int e = graph.RowStart[j]; e < graph.RowStart[j + 1]; e++)
                         {
-                            int k = rng.NextInt(rows);
-                            if (k == j) continue;
-                            Repel(current, prev.AsSpan(k * dim, dim), a, b, gamma, alpha);
+                            if (nextSample[e] > n) continue;
+                            Attract(current, snapshot.AsSpan(graph.Columns[e] * dim, dim), a, b, 2f * alpha);
+                            nextSample[e] += epochsPerSample[e];
+                            int negatives = negativeRate == 0 ? 0 : (int)((n - nextNegative[e]) / perNegative[e]);
+                            for (int p = 0; p < negatives; p++)
+                            {
+                                int k = rng.NextInt(rows);
+                                if (k == j) continue;
+                                Repel(current, snapshot.AsSpan(k * dim, dim), a, b, gamma, alpha);
+                            }
+                            nextNegative[e] += negatives * perNegative[e];
                         }
-                        nextNegative[e] += negatives * perNegative[e];
                     }
-                }
-            });
-            (previous, next) = (next, previous);
+                });
+            }
         }
-        if (!ReferenceEquals(previous, embedding)) previous.AsSpan().CopyTo(embedding);
     }
 
     /// <summary>Optimises one new point against the fixed training layout (umap-learn's transform() with

@@ -1,0 +1,48 @@
+namespace MlNetTriplet;
+
+/// <summary>How embedding distances are measured.</summary>
+public enum EmbeddingDistance
+{
+    /// <summary>Euclidean distance (pytorch-metric-learning's default <c>LpDistance</c>).</summary>
+    Euclidean,
+
+    /// <summary>Cosine distance, 1 − cos(a, b): rows are scaled to unit length first (a zero row stays zero).</summary>
+    Cosine,
+}
+
+/// <summary>Options of <see cref="EmbeddingCatalog.Evaluate"/>.</summary>
+public sealed class EmbeddingEvaluationOptions
+{
+    /// <summary>Neighbours voting in the k-NN accuracy; default 10. When fewer rows are available it uses them all
+    /// (the count used is <see cref="EmbeddingMetrics.KnnNeighborCount"/>).</summary>
+    public int KnnNeighborCount { get; set; } = 10;
+
+    /// <summary>Distance between embeddings; default <see cref="EmbeddingDistance.Euclidean"/>.</summary>
+    public EmbeddingDistance Distance { get; set; } = EmbeddingDistance.Euclidean;
+
+    /// <summary>Whether to cluster the embeddings with k-means (k = number of classes) and report the NMI between
+    /// clusters and labels; default true.</summary>
+    public bool ComputeClusterQuality { get; set; } = true;
+
+    /// <summary>Seed of the k-means++ initialisation; default 0, so repeated evaluations give the same NMI.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Independent k-means runs; the lowest inertia wins; default 3.</summary>
+    public int KMeansRestarts { get; set; } = 3;
+
+    /// <summary>Lloyd iterations per k-means run at most (a run stops earlier when no row changes cluster);
+    /// default 100.</summary>
+    public int KMeansMaxIterations { get; set; } = 100;
+
+    internal void Validate()
+    {
+        if (KnnNeighborCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(KnnNeighborCount), $"KnnNeighborCount is {KnnNeighborCount}: expected 1 or more.");
+        if (!Enum.IsDefined(Distance))
+            throw new ArgumentOutOfRangeException(nameof(Distance), $"Distance {(int)Distance} is not an EmbeddingDistance.");
+        if (KMeansRestarts < 1)
+            throw new ArgumentOutOfRangeException(nameof(KMeansRestarts), $"KMeansRestarts is {KMeansRestarts}: expected 1 or more.");
+        if (KMeansMaxIterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(KMeansMaxIterations), $"KMeansMaxIterations is {KMeansMaxIterations}: expected 1 or more.");
+    }
+}
