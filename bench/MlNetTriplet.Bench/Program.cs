@@ -6,6 +6,8 @@ using MlNetTriplet.Bench;
 // bank-one  : one package run of the bank benchmark in this process.
 // umap      : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
 // umap-one  : one package run of one UMAP case in this process.
+// triplet     : the triplet benchmark (parent): package vs PyTorch peer per recipe, bench/results/triplet.{json,md}.
+// triplet-one : one package run of one triplet recipe in this process.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 object? options;
@@ -16,6 +18,7 @@ try
         "cnn" or "cnn-one" => CnnOptions.Parse(rest),
         "bank" or "bank-one" => BankOptions.Parse(rest),
         "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
+        "triplet" or "triplet-one" => TripletOptions.Parse(rest),
         _ => null,
     };
 }
@@ -33,14 +36,17 @@ return (command, options) switch
     ("bank-one", BankOptions o) => BankBenchmark.RunPackage(o),
     ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
     ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
+    ("triplet", TripletOptions o) => TripletBenchmark.Run(o),
+    ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|triplet [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
+    Console.Error.WriteLine(TripletOptions.Usage);
     return 2;
 }

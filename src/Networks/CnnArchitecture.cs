@@ -52,6 +52,12 @@ public sealed record ConvBlock
     /// <summary>Zero padding on each side; null means "same" (<c>KernelSize / 2</c>). Default null.</summary>
     public int? Padding { get; init; }
 
+    /// <summary>Pad so that the output keeps the input's height and width, exactly as Keras and PyTorch
+    /// <c>padding='same'</c> do: for an even kernel the extra row and column go at the bottom and right (which
+    /// <see cref="Padding"/> cannot express). Needs <see cref="Stride"/> 1; overrides <see cref="Padding"/>.
+    /// Default false.</summary>
+    public bool SamePadding { get; init; }
+
     /// <summary>Batch normalisation between convolution and activation. Default false.</summary>
     public bool BatchNorm { get; init; }
 
@@ -100,6 +106,7 @@ public sealed record CnnArchitecture
             Require(b.KernelSize >= 1, $"{at}.KernelSize must be at least 1 (got {b.KernelSize}).");
             Require(b.Stride >= 1, $"{at}.Stride must be at least 1 (got {b.Stride}).");
             Require(b.Padding is null or >= 0, $"{at}.Padding must be null (same) or non-negative (got {b.Padding}).");
+            Require(!b.SamePadding || b.Stride == 1, $"{at}.SamePadding needs Stride 1 (got {b.Stride}).");
             Require(b.Pooling == Pooling.None || b.PoolSize >= 1, $"{at}.PoolSize must be at least 1 (got {b.PoolSize}).");
             Require(b.Dropout is >= 0 and < 1, $"{at}.Dropout must be in [0, 1) (got {b.Dropout}).");
         }

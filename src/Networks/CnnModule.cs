@@ -34,9 +34,12 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
         for (int i = 0; i < a.Blocks.Count; i++)
         {
             var b = a.Blocks[i];
-            int pad = b.Padding ?? b.KernelSize / 2;
-            height = (height + 2 * pad - b.KernelSize) / b.Stride + 1;
-            width = (width + 2 * pad - b.KernelSize) / b.Stride + 1;
+            if (!b.SamePadding)
+            {
+                int pad = b.Padding ?? b.KernelSize / 2;
+                height = (height + 2 * pad - b.KernelSize) / b.Stride + 1;
+                width = (width + 2 * pad - b.KernelSize) / b.Stride + 1;
+            }
             if (b.Pooling != Pooling.None && height >= 1 && width >= 1)
             {
                 height /= b.PoolSize;
@@ -55,8 +58,9 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
         for (int i = 0; i < a.Blocks.Count; i++)
         {
             var b = a.Blocks[i];
-            yield return ($"conv{i}", Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride,
-                padding: b.Padding ?? b.KernelSize / 2));
+            yield return ($"conv{i}", b.SamePadding
+                ? Conv2d(inChannels, b.Filters, b.KernelSize, Padding.Same)
+                : Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride, padding: b.Padding ?? b.KernelSize / 2));
             if (b.BatchNorm)
                 yield return ($"bn{i}", BatchNorm2d(b.Filters));
             yield return ($"act{i}", MakeActivation(b.Activation));

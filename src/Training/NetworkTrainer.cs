@@ -11,8 +11,11 @@ namespace MlNetTriplet.Training;
 /// checkpoints. Every estimator plugs its network, data, sampler and objective into it.</summary>
 internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host, long seed)
 {
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s batches as <paramref name="sampler"/> draws
+    /// them; <paramref name="validationSampler"/> gives the validation batches when the objective needs the training
+    /// batches' structure (triplets), null evaluates consecutive rows in inference-sized chunks.</summary>
     public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
-        IBatchSampler sampler, ITrainingObjective objective)
+        IBatchSampler sampler, ITrainingObjective objective, IBatchSampler? validationSampler = null)
     {
         options.CheckValidationAvailable(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
@@ -77,7 +80,8 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             }
             clock.Stop();
 
-            (double loss, double? accuracy)? valid = validation is null ? null : Evaluate(model, validation, objective);
+            (double loss, double? accuracy)? valid = validation is null ? null
+                : Evaluate(model, validation, objective, validationSampler);
             var metrics = new EpochMetrics(epoch + 1, lossSum / Math.Max(seen, 1),
                 objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null,
                 valid?.loss, valid?.accuracy, lr, clock.Elapsed.TotalSeconds, seen);
@@ -114,26 +118,35 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         return new TrainingHistory(state.Epochs.ToArray(), kept, stoppedEarly);
     }
 
-    /// <summary>Mean loss (and accuracy) over a dataset, in eval mode without gradients.</summary>
+    /// <summary>Mean loss (and accuracy) over a dataset, in eval mode without gradients: over the batches of
+    /// <paramref name="sampler"/>'s first epoch (the same batches every time) when given, else over consecutive chunks.</summary>
     internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data,
-        ITrainingObjective objective)
+        ITrainingObjective objective, IBatchSampler? sampler = null)
     {
         model.eval();
         using var noGrad = no_grad();
         double lossSum = 0;
-        long correct = 0;
-        for (long start = 0; start < data.Count; start += options.InferenceBatchSize)
+        long correct = 0, seen = 0;
+        foreach (var batch in sampler?.Batches(0) ?? Chunks(data.Count))
         {
+            using var indices = batch;
             using var scope = NewDisposeScope();
-            long n = Math.Min(options.InferenceBatchSize, data.Count - start);
-            var x = data.Features.narrow(0, start, n);
-            var y = data.Labels.narrow(0, start, n);
+            var x = data.Features.index_select(0, indices);
+            var y = data.Labels.index_select(0, indices);
             var output = model.forward(x);
+            long n = indices.shape[0];
             lossSum += objective.Loss(output, y).item<float>() * n;
             if (objective.ReportsAccuracy)
                 correct += objective.CountCorrect(output, y);
+            seen += n;
         }
-        return (lossSum / data.Count, objective.ReportsAccuracy ? (double)correct / data.Count : null);
+        return (lossSum / Math.Max(seen, 1), objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null);
+    }
+
+    private IEnumerable<Tensor> Chunks(long count)
+    {
+        for (long start = 0; start < count; start += options.InferenceBatchSize)
+            yield return arange(start, Math.Min(start + options.InferenceBatchSize, count), dtype: ScalarType.Int64);
     }
 
     private Tensor AddPenalties(Tensor loss, List<Tensor> weights)

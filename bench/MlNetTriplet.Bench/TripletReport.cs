@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MlNetTriplet.Bench;
+
+/// <summary>Per recipe: medians and ranges per side, ratios paired within each round, and the issue's bars; written as
+/// <c>triplet.json</c> (everything, every run) and <c>triplet.md</c> (the short tables).</summary>
+internal sealed class TripletReport(TripletOptions options, MachineInfo machine, DateTimeOffset started, string? loadAtStart,
+    IReadOnlyDictionary<string, string?> omp, IReadOnlyList<TripletRunResult> runs)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private readonly DateTimeOffset _finished = DateTimeOffset.Now;
+    private readonly string? _loadAtEnd = MachineInfo.LoadAverageNow();
+
+    private sealed record Bar(string Recipe, string Name, string Required, string Measured, string Verdict);
+
+    private IEnumerable<TripletRunResult> Of(string recipe, string side) => runs.Where(r => r.Recipe == recipe && r.Side == side);
+
+    private Stats? Side(string recipe, string side, Func<TripletRunResult, double> figure) =>
+        Stats.Of(Of(recipe, side).Select(figure));
+
+    /// <summary>package (op) peer within each round, then median and range over rounds.</summary>
+    private Stats? Paired(string recipe, Func<TripletRunResult, double> figure, Func<double, double, double> combine) =>
+        Stats.Of(runs.Where(r => r.Recipe == recipe).GroupBy(r => r.Round)
+            .Select(g => (A: g.FirstOrDefault(r => r.Side == "package"), B: g.FirstOrDefault(r => r.Side == "peer")))
+            .Where(p => p.A is not null && p.B is not null)
+            .Select(p => combine(figure(p.A!), figure(p.B!))));
+
+    private static Stats? Ratio(TripletReport r, string recipe) => r.Paired(recipe, x => x.TrainImagesPerSecond, (a, b) => a / b);
+
+    private List<Bar> Bars()
+    {
+        string Verdict(bool? pass) => pass switch { true => "pass", false => "FAIL", null => "n/a" };
+        var bars = new List<Bar>();
+        foreach (string recipe in options.Recipes)
+        {
+            var speed = Ratio(this, recipe);
+            bars.Add(new(recipe, "Training images/s, package / peer", ">= 1.5x", Range(speed, "F2", "x"), Verdict(speed?.Median >= 1.5)));
+            if (recipe == "semihard")
+            {
+                var p1 = Paired(recipe, x => x.PrecisionAt1, (a, b) => (a - b) * 100);
+                var map = Paired(recipe, x => x.MeanAveragePrecisionAtR, (a, b) => (a - b) * 100);
+                bars.Add(new(recipe, "P@1, package - peer (points)", "within 0.5", Range(p1, "F2", ""), Verdict(p1 is null ? null : Math.Abs(p1.Median) <= 0.5)));
+                bars.Add(new(recipe, "MAP@R, package - peer (points)", "within 1.0", Range(map, "F2", ""), Verdict(map is null ? null : Math.Abs(map.Median) <= 1.0)));
+            }
+            else
+            {
+                var knn = Paired(recipe, x => x.Knn10Accuracy, (a, b) => (a - b) * 100);
+                bars.Add(new(recipe, "10-NN accuracy, package - peer (points)", "within 1.0", Range(knn, "F2", ""), Verdict(knn is null ? null : Math.Abs(knn.Median) <= 1.0)));
+            }
+        }
+        return bars;
+    }
+
+    public void Write(string outDir)
+    {
+        var summary = options.Recipes.ToDictionary(recipe => recipe, recipe => new
+        {
+            Sides = new[] { "package", "peer" }.ToDictionary(side => side, side => new
+            {
+                Runs = Of(recipe, side).Count(), Runtime = Of(recipe, side).FirstOrDefault()?.Runtime,
+                TrainImagesPerSecond = Side(recipe, side, r => r.TrainImagesPerSecond),
+                PrecisionAt1 = Side(recipe, side, r => r.PrecisionAt1), RPrecision = Side(recipe, side, r => r.RPrecision),
+                MeanAveragePrecisionAtR = Side(recipe, side, r => r.MeanAveragePrecisionAtR),
+                Knn1Accuracy = Side(recipe, side, r => r.Knn1Accuracy), Knn10Accuracy = Side(recipe, side, r => r.Knn10Accuracy),
+                PeakRssMb = Side(recipe, side, r => r.PeakRssMb), TrainSeconds = Side(recipe, side, r => r.TrainSeconds),
+            }),
+            TrainImagesPerSecondPackageOverPeer = Ratio(this, recipe),
+        });
+        var document = new
+        {
+            Benchmark = "triplet", Started = started, Finished = _finished, Machine = machine,
+            LoadAverageAtStart = loadAtStart, LoadAverageAtEnd = _loadAtEnd, OmpEnv = omp,
+            Settings = new
+            {
+                options.Recipes, options.Pairs, options.Threads, options.Seed, options.DataDir,
+                Epochs = options.Recipes.ToDictionary(r => r, options.EpochsFor),
+                NTrain = runs.FirstOrDefault()?.NTrain, NTest = runs.FirstOrDefault()?.NTest,
+            },
+            Summary = summary, Bars = Bars(), Runs = runs,
+        };
+        File.WriteAllText(Path.Combine(outDir, options.Name + ".json"), JsonSerializer.Serialize(document, Json.Indented) + "\n");
+        File.WriteAllText(Path.Combine(outDir, options.Name + ".md"), Markdown());
+    }
+
+    public string Markdown()
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.Append(text).Append('\n');
+        var first = runs.FirstOrDefault();
+        Line("# Triplet benchmark: package vs PyTorch peers");
+        Line();
+        Line($"- Date: {started.ToString("yyyy-MM-dd HH:mm zzz", Inv)} ({(_finished - started).TotalMinutes.ToString("F0", Inv)} min); " +
+             $"load average (1/5/15 min) at start {loadAtStart}, at end {_loadAtEnd}");
+        Line($"- Machine: {machine.Nproc} cores, {machine.CpuModel}; {machine.Os}; {machine.Dotnet}");
+        Line("- OpenMP env (both sides): " + string.Join(", ", omp.Select(p => $"`{p.Key}={p.Value ?? "(unset)"}`")));
+        Line($"- Data `{options.DataDir}`, {first?.NTrain.ToString("N0", Inv)} train / {first?.NTest.ToString("N0", Inv)} test images, " +
+             $"{options.Threads} threads, seed {options.Seed}, {options.Pairs} rounds per recipe (order alternated), every run in its own process");
+        Line("- Recipes: `semihard` = TF-Addons TripletSemiHardLoss tutorial (`triplet_semihard.py`: batch 32, 5 epochs, margin 1, " +
+             "Euclidean, 256-d L2-normalised); `softmax` = Keras triplet tutorial (`triplet_softmax_ratio.py`: 150 steps x 64 " +
+             "triplets x 3 epochs, L1 softmax ratio, 100-d ReLU). Package side: `TripletEmbeddingOptions.SemiHardRecipe()` / " +
+             "`SoftmaxRatioRecipe()` through an ML.NET pipeline.");
+        Line("- Metrics of both sides by the peer's own `retrieval_metrics` (bench/triplet_metrics.py): P@1, R-precision, MAP@R " +
+             "over test vs the other test items; 1-NN / 10-NN accuracy of test vs train; Euclidean.");
+        Line();
+        Line("Median (min-max) over the rounds:");
+        Line();
+        Line("| recipe | side | training images/s | P@1 | R-precision | MAP@R | 1-NN acc | 10-NN acc | peak RSS |");
+        Line("|---|---|---|---|---|---|---|---|---|");
+        foreach (string recipe in options.Recipes)
+            foreach (string side in new[] { "package", "peer" })
+                Line($"| {recipe} | {side} | {Range(Side(recipe, side, r => r.TrainImagesPerSecond), "N0", "")} | " +
+                     $"{Range(Side(recipe, side, r => r.PrecisionAt1), "F4", "")} | {Range(Side(recipe, side, r => r.RPrecision), "F4", "")} | " +
+                     $"{Range(Side(recipe, side, r => r.MeanAveragePrecisionAtR), "F4", "")} | {Range(Side(recipe, side, r => r.Knn1Accuracy), "F4", "")} | " +
+                     $"{Range(Side(recipe, side, r => r.Knn10Accuracy), "F4", "")} | {Range(Side(recipe, side, r => r.PeakRssMb), "N0", " MB")} |");
+        Line();
+        Line("Bars (issue 3); ratios and differences are taken within each round, then the median (min-max):");
+        Line();
+        Line("| recipe | figure | bar | measured | verdict |");
+        Line("|---|---|---|---|---|");
+        foreach (var b in Bars())
+            Line($"| {b.Recipe} | {b.Name} | {b.Required} | {b.Measured} | {b.Verdict} |");
+        Line();
+        Line("| recipe | round | side | training images/s | P@1 | MAP@R | 10-NN acc | 1-min load before / after |");
+        Line("|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+            Line($"| {r.Recipe} | {r.Round}.{r.OrderInRound + 1} | {r.Side} | {r.TrainImagesPerSecond.ToString("N0", Inv)} | " +
+                 $"{r.PrecisionAt1.ToString("F4", Inv)} | {r.MeanAveragePrecisionAtR.ToString("F4", Inv)} | {r.Knn10Accuracy.ToString("F4", Inv)} | " +
+                 $"{r.LoadAverageBefore?.Split(' ')[0]} / {r.LoadAverageAfter?.Split(' ')[0]} |");
+        Line();
+        Line($"All runs and per-epoch details are in {options.Name}.json.");
+        return md.ToString();
+    }
+
+    private static string Range(Stats? s, string format, string unit) => s is null ? "n/a"
+        : s.Count == 1 ? s.Median.ToString(format, Inv) + unit
+        : $"{s.Median.ToString(format, Inv)}{unit} ({s.Min.ToString(format, Inv)} .. {s.Max.ToString(format, Inv)})";
+}

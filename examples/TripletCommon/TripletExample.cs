@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MlNetTriplet;
+using MlNetTriplet.Examples;
+
+namespace TripletExamples;
+
+/// <summary>What both triplet examples do, with their recipe: load the IDX files, train the embedding inside an ML.NET
+/// pipeline (loss per epoch), score retrieval on the test set, write the TensorBoard projector TSVs, a UMAP scatter of
+/// the test embeddings and the pipeline zip, then reload the zip and check it gives the same embeddings.</summary>
+internal static class TripletExample
+{
+    public static int Run(string[] args, string example, string description, Func<TripletEmbeddingOptions> recipe)
+    {
+        TripletExampleOptions options;
+        try
+        {
+            options = TripletExampleOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(TripletExampleOptions.Usage(example, description));
+            return 1;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(TripletExampleOptions.Usage(example, description));
+            return 0;
+        }
+        var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
+        return files is null ? 2 : Train(options, files, example, recipe());
+    }
+
+    private static int Train(TripletExampleOptions options, DataFiles files, string example, TripletEmbeddingOptions estimator)
+    {
+        var ml = new MLContext(seed: options.Seed);
+        IDataView train = ml.Data.LoadFromIdx(files.TrainImages, files.TrainLabels, options.TrainRows);
+        IDataView test = ml.Data.LoadFromIdx(files.TestImages, files.TestLabels, options.TestRows);
+        long trainRows = train.GetRowCount() ?? 0, testRows = test.GetRowCount() ?? 0;
+        Console.WriteLine($"Data: {Path.GetDirectoryName(files.TrainImages)}: {trainRows:N0} training and {testRows:N0} test images.");
+
+        estimator.NumberOfEpochs = options.Epochs ?? estimator.NumberOfEpochs;
+        estimator.Seed = options.Seed;
+        estimator.MetricsCallback = m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
+        Console.WriteLine($"Training: {estimator.Loss} loss, {estimator.Mining} mining, {estimator.Sampling} batches " +
+            $"(batch {estimator.BatchSize}), {estimator.Distance} distance, {estimator.EmbeddingSize}-d embedding, " +
+            $"{estimator.NumberOfEpochs} epoch(s), seed {options.Seed}.");
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Append(ml.Transforms.TripletEmbedding(estimator));
+        var clock = Stopwatch.StartNew();
+        var model = pipeline.Fit(train);
+        Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
+
+        // Retrieval on the test set: every test image queries the other test images (P@1, R-precision, MAP@R);
+        // k-NN accuracy votes among the training images' embeddings.
+        IDataView testEmbedded = model.Transform(test);
+        IDataView trainEmbedded = model.Transform(train);
+        var retrieval = ml.Embeddings().Evaluate(testEmbedded);
+        var knn = ml.Embeddings().Evaluate(testEmbedded, reference: trainEmbedded);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Test set ({testRows:N0} images): P@1 {retrieval.PrecisionAt1:F4}  R-precision {retrieval.RPrecision:F4}  " +
+            $"MAP@R {retrieval.MeanAveragePrecisionAtR:F4}  k-NN accuracy vs training images {knn.KnnAccuracy:F4}  " +
+            $"NMI {retrieval.NormalizedMutualInformation:F4}"));
+
+        string outDir = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(outDir);
+        string modelPath = Path.Combine(outDir, $"{example}.zip");
+        ml.Model.Save(model, train.Schema, modelPath);
+        string projector = Path.Combine(outDir, "projector");
+        ml.Embeddings().ExportForProjector(testEmbedded, projector);
+        var written = new List<string> { modelPath, projector };
+        if (options.Umap)
+            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames));
+
+        // The zip in a fresh MLContext must give the very same embeddings.
+        var reloaded = new MLContext(seed: options.Seed + 1).Model.Load(modelPath, out _);
+        var before = testEmbedded.GetColumn<float[]>("Embedding").Take(200).ToArray();
+        var after = reloaded.Transform(test).GetColumn<float[]>("Embedding").Take(200).ToArray();
+        bool same = before.Zip(after).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+        Console.WriteLine();
+        Console.WriteLine($"Reloaded {modelPath}: embeddings of the first {before.Length} test images " +
+            (same ? "identical to before saving." : "DIFFERENT from before saving!"));
+        Console.WriteLine("Wrote:");
+        foreach (string path in written)
+            Console.WriteLine($"  {path}");
+        return same ? 0 : 1;
+    }
+
+    /// <summary>Projects the test embeddings to 2-D with UMAP and saves the scatter plot; returns its path.</summary>
+    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names)
+    {
+        var clock = Stopwatch.StartNew();
+        // The class names ride along as a text column for the plot's legend.
+        var classNames = Enumerable.Range(0, 10).Select(i => new KeyValuePair<uint, string>((uint)i, ClassNames.Of((uint)i, names)));
+        var projected = ml.Transforms.Conversion.MapKeyToValue("LabelValue", "Label")
+            .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
+            .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding"))
+            .Fit(embedded).Transform(embedded);
+        string png = Path.Combine(outDir, "umap-test-embeddings.png");
+        ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");
+        Console.WriteLine($"UMAP projection of the test embeddings in {clock.Elapsed.TotalSeconds:F1} s.");
+        return png;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using MlNetTriplet.Examples;
+
+namespace TripletExamples;
+
+/// <summary>The command line shared by the two triplet examples.</summary>
+internal sealed record TripletExampleOptions
+{
+    public string DataDirectory { get; init; } = DataFiles.DefaultDirectory;
+    public bool DataDirectoryGiven { get; init; }
+    public ClassNameSet ClassNames { get; init; }
+    public int? Epochs { get; init; }
+    public int Seed { get; init; }
+    public int TrainRows { get; init; }
+    public int TestRows { get; init; }
+    public string OutputDirectory { get; init; } = "output";
+    public bool Quick { get; init; }
+    public bool Umap { get; init; } = true;
+    public bool Help { get; init; }
+
+    public static string Usage(string example, string recipe) => $"""
+        {recipe}
+
+        usage: dotnet run --project examples/{example} -c Release -- [options]
+
+          --data-dir DIR     folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+                             t10k-labels-idx1-ubyte (.gz or not): Fashion-MNIST, MNIST or any data in that format
+                             default: {DataFiles.DefaultDirectory} (Debian package dataset-fashion-mnist)
+          --class-names fashion|digits  names in the scatter plot (default fashion for a Fashion-MNIST folder,
+                             digits otherwise)
+          --epochs N         training epochs (default: the recipe's)
+          --seed N           seed of the MLContext and the estimator (default 0)
+          --train-rows N     first N training images (default 0 = all)
+          --test-rows N      first N test images (default 0 = all)
+          --out DIR          where the model zip, projector TSVs and plots go (default ./output)
+          --no-umap          skip the 2-D UMAP projection of the test embeddings and its scatter plot
+          --quick            smoke run: 1 epoch, 5,000 training and 1,000 test images (explicit options still win)
+          --help             this text
+
+        exit codes: 0 success, 1 bad arguments or a failed check, 2 data files missing
+        """;
+
+    public static TripletExampleOptions Parse(string[] args)
+    {
+        var o = new TripletExampleOptions();
+        int? trainRows = null, testRows = null;
+        ClassNameSet? names = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {arg} needs a value.");
+            int Int(int min)
+            {
+                string v = Value();
+                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+                    ? n : throw new ArgumentException($"Option {arg} takes a whole number >= {min}, got '{v}'.");
+            }
+            o = arg switch
+            {
+                "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },
+                "--class-names" => o with { ClassNames = (names = MlNetTriplet.Examples.ClassNames.Parse(arg, Value())).Value },
+                "--epochs" => o with { Epochs = Int(1) },
+                "--seed" => o with { Seed = Int(0) },
+                "--out" => o with { OutputDirectory = Value() },
+                "--no-umap" => o with { Umap = false },
+                "--quick" => o with { Quick = true },
+                "--help" or "-h" => o with { Help = true },
+                "--train-rows" => o with { TrainRows = (trainRows = Int(0)).Value },
+                "--test-rows" => o with { TestRows = (testRows = Int(0)).Value },
+                _ => throw new ArgumentException($"Unknown option '{arg}'."),
+            };
+        }
+        return o with
+        {
+            Epochs = o.Epochs ?? (o.Quick ? 1 : null),
+            TrainRows = trainRows ?? (o.Quick ? 5_000 : 0),
+            TestRows = testRows ?? (o.Quick ? 1_000 : 0),
+            ClassNames = names ?? MlNetTriplet.Examples.ClassNames.Guess(o.DataDirectory),
+        };
+    }
+}

@@ -1,0 +1,157 @@
+namespace MlNetTriplet;
+
+/// <summary>Options of <see cref="TripletEmbeddingEstimator"/>. The defaults are the TF-Addons
+/// <c>TripletSemiHardLoss</c> tutorial (FaceNet): shuffled batches of 32, semi-hard mining, margin loss 1.0 on
+/// Euclidean distances, a 256-d L2-normalised embedding, Adam 0.001, 5 epochs. <see cref="SoftmaxRatioRecipe"/> gives
+/// the Keras triplet tutorial instead. Losses, mining, distance and sampling combine freely; <c>Fit</c> rejects the
+/// combinations that cannot work before reading any data.</summary>
+public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
+{
+    /// <summary>Creates the TF-Addons semi-hard recipe's options (batch 32, 5 epochs).</summary>
+    public TripletEmbeddingOptions()
+    {
+        BatchSize = 32;
+        NumberOfEpochs = 5;
+    }
+
+    /// <summary>The TF-Addons tutorial's CNN: conv 64 2x2 same-ReLU-maxpool-dropout 0.3, conv 32 2x2 same-ReLU-maxpool-
+    /// dropout 0.3, flatten, then the linear embedding layer.</summary>
+    public static CnnArchitecture SemiHardTutorialCnn { get; } = new()
+    {
+        Blocks =
+        [
+            new ConvBlock { Filters = 64, KernelSize = 2, SamePadding = true, Dropout = 0.3f },
+            new ConvBlock { Filters = 32, KernelSize = 2, SamePadding = true, Dropout = 0.3f },
+        ],
+        DenseUnits = [],
+        HeadDropout = 0,
+    };
+
+    /// <summary>The Keras triplet tutorial's CNN: conv 32 3x3 valid-ReLU, conv 64 3x3 valid-ReLU, maxpool 2, flatten,
+    /// then the linear embedding layer (its ReLU is <see cref="EmbeddingActivation"/>).</summary>
+    public static CnnArchitecture SoftmaxRatioTutorialCnn { get; } = new()
+    {
+        Blocks =
+        [
+            new ConvBlock { Filters = 32, KernelSize = 3, Padding = 0, Pooling = Pooling.None },
+            new ConvBlock { Filters = 64, KernelSize = 3, Padding = 0 },
+        ],
+        DenseUnits = [],
+        HeadDropout = 0,
+    };
+
+    /// <summary>The TF-Addons semi-hard recipe (the defaults, with <see cref="SemiHardTutorialCnn"/>).</summary>
+    public static TripletEmbeddingOptions SemiHardRecipe() => new() { Architecture = SemiHardTutorialCnn };
+
+    /// <summary>The Keras triplet tutorial: 3 epochs of 150 batches of 64 random triplets, softmax-ratio loss on L1
+    /// distances, a 100-d ReLU embedding without normalisation, <see cref="SoftmaxRatioTutorialCnn"/>, Adam 0.001.</summary>
+    public static TripletEmbeddingOptions SoftmaxRatioRecipe() => new()
+    {
+        Architecture = SoftmaxRatioTutorialCnn, EmbeddingSize = 100, EmbeddingActivation = Activation.Relu,
+        NormalizeEmbedding = false, Loss = TripletLossKind.SoftmaxRatio, Mining = TripletMining.None,
+        Sampling = TripletSampling.RandomTriplets, Distance = TripletDistance.L1, BatchSize = 64, StepsPerEpoch = 150,
+        NumberOfEpochs = 3,
+    };
+
+    /// <summary>Key-typed label column (classes define who is positive). Default <c>"Label"</c>.</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary><c>Vector&lt;Single&gt;</c> input column: images (C x H x W) or plain feature vectors. Default
+    /// <c>"Features"</c>.</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>Name of the <c>Vector&lt;Single, EmbeddingSize&gt;</c> column the transformer adds. Default
+    /// <c>"Embedding"</c>.</summary>
+    public string OutputColumnName { get; set; } = "Embedding";
+
+    /// <summary>Shape of one image. Default null: read from the column's annotation (set by <c>LoadFromIdx</c>).</summary>
+    public ImageShape? ImageShape { get; set; }
+
+    /// <summary>A CNN for image input. Default null: <see cref="SemiHardTutorialCnn"/> when the input holds images of a
+    /// known shape and <see cref="Mlp"/> is not set.</summary>
+    public CnnArchitecture? Architecture { get; set; }
+
+    /// <summary>An MLP for plain feature vectors. Default null: used (with its defaults) when the input has no image
+    /// shape. Set either this or <see cref="Architecture"/>, not both.</summary>
+    public MlpArchitecture? Mlp { get; set; }
+
+    /// <summary>Size of the embedding (the network's last linear layer). Default 256.</summary>
+    public int EmbeddingSize { get; set; } = 256;
+
+    /// <summary>Activation applied to the embedding layer's output. Default null (linear).</summary>
+    public Activation? EmbeddingActivation { get; set; }
+
+    /// <summary>Scale every embedding to unit L2 norm (inside the network, so training sees it too). Default true.</summary>
+    public bool NormalizeEmbedding { get; set; } = true;
+
+    /// <summary>Loss of one triplet. Default <see cref="TripletLossKind.Margin"/>.</summary>
+    public TripletLossKind Loss { get; set; } = TripletLossKind.Margin;
+
+    /// <summary>Which triplets of a batch are used. Default <see cref="TripletMining.SemiHard"/>.</summary>
+    public TripletMining Mining { get; set; } = TripletMining.SemiHard;
+
+    /// <summary>How batches are drawn. Default <see cref="TripletSampling.Shuffled"/>.</summary>
+    public TripletSampling Sampling { get; set; } = TripletSampling.Shuffled;
+
+    /// <summary>Distance between embeddings in the loss. Default <see cref="TripletDistance.Euclidean"/>.</summary>
+    public TripletDistance Distance { get; set; } = TripletDistance.Euclidean;
+
+    /// <summary>Margin of <see cref="TripletLossKind.Margin"/>. Default 1.0.</summary>
+    public double Margin { get; set; } = 1.0;
+
+    /// <summary>How per-triplet losses are averaged. Default null: <see cref="TripletReduction.MeanOfPositive"/> for
+    /// <see cref="TripletMining.BatchAll"/>, <see cref="TripletReduction.Mean"/> otherwise.</summary>
+    public TripletReduction? Reduction { get; set; }
+
+    /// <summary>Training batches per epoch for <see cref="TripletSampling.RandomTriplets"/> and
+    /// <see cref="TripletSampling.ClassBalanced"/>. Default null: training rows / batch size (triplets or P x K), at
+    /// least 1; validation always uses that default. (<see cref="TripletSampling.Shuffled"/> covers every row once.)</summary>
+    public int? StepsPerEpoch { get; set; }
+
+    /// <summary>P of <see cref="TripletSampling.ClassBalanced"/> batches. Default 8.</summary>
+    public int ClassesPerBatch { get; set; } = 8;
+
+    /// <summary>K of <see cref="TripletSampling.ClassBalanced"/> batches (rows per class, at least 2). Default 4.</summary>
+    public int SamplesPerClass { get; set; } = 4;
+
+    internal TripletReduction EffectiveReduction =>
+        Reduction ?? (Mining == TripletMining.BatchAll ? TripletReduction.MeanOfPositive : TripletReduction.Mean);
+
+    /// <summary>Rows per training batch: triplets x 3, P x K, or the batch size.</summary>
+    internal int RowsPerBatch => Sampling switch
+    {
+        TripletSampling.RandomTriplets => 3 * BatchSize,
+        TripletSampling.ClassBalanced => ClassesPerBatch * SamplesPerClass,
+        _ => BatchSize,
+    };
+
+    internal override void Validate()
+    {
+        base.Validate();
+        Name(LabelColumnName, nameof(LabelColumnName));
+        Name(FeatureColumnName, nameof(FeatureColumnName));
+        Name(OutputColumnName, nameof(OutputColumnName));
+        ImageShape?.Validate(nameof(ImageShape));
+        Check(EmbeddingSize >= 1, nameof(EmbeddingSize), $"must be at least 1 (got {EmbeddingSize})");
+        Check(Margin >= 0 && double.IsFinite(Margin), nameof(Margin), "must be zero or positive");
+        Check(StepsPerEpoch is null or >= 1, nameof(StepsPerEpoch), "must be at least 1 when set");
+        Check(ClassesPerBatch >= 2, nameof(ClassesPerBatch), "must be at least 2 (negatives come from other classes)");
+        Check(SamplesPerClass >= 2, nameof(SamplesPerClass), "must be at least 2 (positives come from the same class)");
+        if (Architecture is not null && Mlp is not null)
+            throw new ArgumentException("Set either Architecture (a CNN for images) or Mlp (plain vectors), not both.");
+        Architecture?.Validate();
+        Mlp?.Validate();
+        if (Mining != TripletMining.None && Sampling == TripletSampling.Shuffled && BatchSize < 2)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), "Option BatchSize must be at least 2 for mining: a batch needs a positive pair.");
+        if (Mining == TripletMining.None && Sampling != TripletSampling.RandomTriplets)
+            throw new ArgumentException(
+                $"Mining None trains on the sampler's triplets, which only Sampling RandomTriplets builds; with {Sampling} batches choose a Mining (SemiHard, BatchHard or BatchAll).",
+                nameof(Mining));
+    }
+
+    private static void Name(string value, string option)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ArgumentException($"{option} must name a column.", option);
+    }
+}

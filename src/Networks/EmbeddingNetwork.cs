@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MlNetTriplet.Networks;
+
+/// <summary>A network that maps one input row to an embedding: a backbone (<see cref="CnnModule"/> for images,
+/// an MLP for plain vectors) whose last linear layer has the embedding's size, an optional activation on it (the
+/// Keras triplet tutorial's ReLU) and optional L2 normalisation (FaceNet, the TF-Addons tutorial).</summary>
+internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
+{
+    private readonly Module<Tensor, Tensor> backbone;
+    private readonly Module<Tensor, Tensor>? activation;
+    private readonly bool _normalize;
+
+    public EmbeddingNetwork(EmbeddingNetworkSpec spec) : base(nameof(EmbeddingNetwork))
+    {
+        backbone = spec.Cnn is not null
+            ? new CnnModule(spec.Cnn, spec.ImageShape ?? throw new ArgumentException("A CNN needs the image shape."), spec.EmbeddingSize)
+            : new MlpModule(spec.Mlp ?? new MlpArchitecture(), spec.InputSize, spec.EmbeddingSize);
+        activation = spec.EmbeddingActivation is Activation a ? CnnModule.MakeActivation(a) : null;
+        _normalize = spec.Normalize;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var y = backbone.forward(x);
+        if (activation is not null)
+            y = activation.forward(y);
+        return _normalize ? nn.functional.normalize(y, p: 2, dim: 1) : y;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            backbone.Dispose();
+            activation?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Everything needed to rebuild an <see cref="EmbeddingNetwork"/> (persisted as JSON beside the weights).
+/// Exactly one of <see cref="Cnn"/> (with <see cref="ImageShape"/>) and <see cref="Mlp"/> is set.</summary>
+internal sealed record EmbeddingNetworkSpec(int InputSize, ImageShape? ImageShape, CnnArchitecture? Cnn,
+    MlpArchitecture? Mlp, int EmbeddingSize, Activation? EmbeddingActivation, bool Normalize)
+{
+    /// <summary>Shape of one input row as the network takes it: C x H x W for a CNN, the vector for an MLP.</summary>
+    [JsonIgnore]
+    public long[] RowShape => ImageShape is { } s && Cnn is not null ? [s.Channels, s.Height, s.Width] : [InputSize];
+}
