@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
+using MlNetTriplet.Projection;
 using MlNetTriplet.Examples;
 
 namespace TripletExamples;
@@ -100,7 +101,9 @@ internal static class TripletExample
         var classNames = Enumerable.Range(0, 10).Select(i => new KeyValuePair<uint, string>((uint)i, ClassNames.Of((uint)i, names)));
         var projected = ml.Transforms.Conversion.MapKeyToValue("LabelValue", "Label")
             .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
-            .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding"))
+            // The reference workflow's setting for embeddings: 15 neighbours, min_dist 0.3, correlation.
+            .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding",
+                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation }))
             .Fit(embedded).Transform(embedded);
         string png = Path.Combine(outDir, "umap-test-embeddings.png");
         ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");
