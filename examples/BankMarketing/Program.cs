@@ -12,24 +12,11 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.LightGbm;
 using MlNetTriplet;
+using MlNetTriplet.Examples;
 
-ExampleOptions options;
-try
-{
-    options = ExampleOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine();
-    Console.Error.WriteLine(ExampleOptions.Usage);
-    return 1;
-}
-if (options.Help)
-{
-    Console.WriteLine(ExampleOptions.Usage);
-    return 0;
-}
+var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);
+if (options is null)
+    return exitCode;
 string csv = Paths.Csv(options.Csv);
 if (!File.Exists(csv))
 {

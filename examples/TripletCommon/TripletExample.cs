@@ -16,22 +16,10 @@ internal static class TripletExample
 {
     public static int Run(string[] args, string example, string description, Func<TripletEmbeddingOptions> recipe)
     {
-        TripletExampleOptions options;
-        try
-        {
-            options = TripletExampleOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(TripletExampleOptions.Usage(example, description));
-            return 1;
-        }
-        if (options.Help)
-        {
-            Console.WriteLine(TripletExampleOptions.Usage(example, description));
-            return 0;
-        }
+        var options = CommandLine.Parse(args, TripletExampleOptions.Parse, o => o.Help,
+            TripletExampleOptions.Usage(example, description), out int exitCode);
+        if (options is null)
+            return exitCode;
         var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
         return files is null ? 2 : Train(options, files, example, recipe());
     }
