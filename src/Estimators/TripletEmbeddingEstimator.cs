@@ -161,7 +161,7 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
             return (new EmbeddingNetworkSpec(size, shape, architecture, null, o.EmbeddingSize, o.EmbeddingActivation,
                 o.NormalizeEmbedding), classCount);
         }
-        return (new EmbeddingNetworkSpec(size, null, null, o.Mlp ?? new MlpArchitecture(), o.EmbeddingSize,
+        return (new EmbeddingNetworkSpec(size, null, null, o.Mlp ?? TripletEmbeddingOptions.DefaultMlp, o.EmbeddingSize,
             o.EmbeddingActivation, o.NormalizeEmbedding), classCount);
     }
 }

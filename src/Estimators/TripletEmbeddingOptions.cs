@@ -71,9 +71,13 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// known shape and <see cref="Mlp"/> is not set.</summary>
     public CnnArchitecture? Architecture { get; set; }
 
-    /// <summary>An MLP for plain feature vectors. Default null: used (with its defaults) when the input has no image
+    /// <summary>An MLP for plain feature vectors. Default null: <see cref="DefaultMlp"/> when the input has no image
     /// shape. Set either this or <see cref="Architecture"/>, not both.</summary>
     public MlpArchitecture? Mlp { get; set; }
+
+    /// <summary>The MLP used for plain feature vectors when <see cref="Mlp"/> is not set: hidden layers of 256 and 128
+    /// ReLU units, widening towards the embedding rather than the classifier default's 64-wide last layer.</summary>
+    public static MlpArchitecture DefaultMlp { get; } = new() { HiddenLayers = [256, 128] };
 
     /// <summary>Size of the embedding (the network's last linear layer). Default 256.</summary>
     public int EmbeddingSize { get; set; } = 256;

@@ -19,7 +19,7 @@ internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
     {
         backbone = spec.Cnn is not null
             ? new CnnModule(spec.Cnn, spec.ImageShape ?? throw new ArgumentException("A CNN needs the image shape."), spec.EmbeddingSize)
-            : new MlpModule(spec.Mlp ?? new MlpArchitecture(), spec.InputSize, spec.EmbeddingSize);
+            : new MlpModule(spec.Mlp ?? TripletEmbeddingOptions.DefaultMlp, spec.InputSize, spec.EmbeddingSize);
         activation = spec.EmbeddingActivation is Activation a ? CnnModule.MakeActivation(a) : null;
         _normalize = spec.Normalize;
         RegisterComponents();
