@@ -20,12 +20,13 @@ internal sealed class ColumnValues(int[] ids, List<string> texts, List<bool> mis
 internal static class EmbeddingReader
 {
     /// <summary>The embedding column (a known-size <c>Vector&lt;Single&gt;</c>, of <paramref name="expectedDims"/>
-    /// when given) and the scalar columns, checked before any row is read; returns the vector size.</summary>
+    /// when given) and the scalar columns, checked before any row is read; returns the vector size. Messages call the
+    /// vector column by <paramref name="vectorRole"/>.</summary>
     public static int CheckSchema(DataViewSchema schema, string embeddingColumn, IReadOnlyList<(string Name, string Role)> scalarColumns,
-        int? expectedDims)
+        int? expectedDims, string vectorRole = "embedding")
     {
-        var embedding = SchemaChecks.FindColumn(schema, embeddingColumn, "embedding");
-        int dims = SchemaChecks.CheckFloatVector(embedding, "embedding", expectedDims);
+        var embedding = SchemaChecks.FindColumn(schema, embeddingColumn, vectorRole);
+        int dims = SchemaChecks.CheckFloatVector(embedding, vectorRole, expectedDims);
         foreach (var (name, role) in scalarColumns)
         {
             var column = SchemaChecks.FindColumn(schema, name, role);

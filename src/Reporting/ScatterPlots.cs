@@ -38,8 +38,8 @@ public static class ScatterPlots
         string? title = null, int width = 1000, int height = 800)
     {
         ArgumentNullException.ThrowIfNull(data);
-        SaveScatter(ColumnReader.Points(data, pointColumnName), ColumnReader.Labels(data, labelColumnName), pngPath, title,
-            width, height);
+        var (points, labels) = ColumnReader.PointsAndLabels(data, pointColumnName, labelColumnName);
+        SaveScatter(points, labels, pngPath, title, width, height);
     }
 
     /// <summary>Saves a scatter plot of 2-D points as a PNG, one colour per distinct label, with a legend (label and

@@ -75,8 +75,6 @@ public sealed class UmapTransformer : ITransformer, ICanSaveModel
         return result;
     }
 
-    internal UmapModel Model => _model;
-
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
 

@@ -100,7 +100,7 @@ public sealed class ScatterPlotsTests : PlotTests
         ScatterPlots.SaveScatter(data, "Point", "Animal", path, "Animals", 400, 300);
 
         Assert.AreEqual((400, 300), PngAssert.ReadPngSize(path));
-        CollectionAssert.AreEqual(labels, ColumnReader.Labels(data, "Animal"));
+        CollectionAssert.AreEqual(labels, ColumnReader.PointsAndLabels(data, "Point", "Animal").Labels);
     }
 
     [TestMethod]
