@@ -20,7 +20,7 @@ internal static class TripletBenchmark
         var machine = MachineInfo.Read();
         var started = DateTimeOffset.Now;
         string? loadAtStart = MachineInfo.LoadAverageNow();
-        Console.WriteLine($"Triplet benchmark: recipes {string.Join(", ", o.Recipes)}, {o.Pairs} rounds x (package, PyTorch peer), {o.Threads} threads, seed {o.Seed}");
+        Console.WriteLine($"Triplet benchmark: recipes {string.Join(", ", o.Recipes)}, {o.Pairs} rounds x (package, PyTorch peer), {o.Threads} threads, seeds {o.SeedList()}");
         Console.WriteLine($"data {o.DataDir}; {machine.Nproc} x {machine.CpuModel}; load {loadAtStart}");
         Console.WriteLine("OpenMP env: " + string.Join(", ", Child.OmpEnv().Select(p => $"{p.Key}={p.Value ?? "(unset)"}")));
 
@@ -32,13 +32,14 @@ internal static class TripletBenchmark
             for (int round = 1; round <= o.Pairs; round++)
             {
                 string[] order = round % 2 == 1 ? ["package", "peer"] : ["peer", "package"];
-                Console.WriteLine($"{recipe} round {round}/{o.Pairs}: {string.Join(", ", order)}");
+                var roundOptions = o with { Seed = o.SeedOf(round) };
+                Console.WriteLine($"{recipe} round {round}/{o.Pairs}, seed {roundOptions.Seed}: {string.Join(", ", order)}");
                 for (int k = 0; k < order.Length; k++)
                 {
                     string before = MachineInfo.LoadAverageNow() ?? "";
                     var result = order[k] == "peer"
-                        ? RunPeer(o, recipe, peerScript, tmpDir, round)
-                        : RunPackage(o, recipe, self, prefix, peerScript, metricsScript, tmpDir, round);
+                        ? RunPeer(roundOptions, recipe, peerScript, tmpDir, round)
+                        : RunPackage(roundOptions, recipe, self, prefix, peerScript, metricsScript, tmpDir, round);
                     result = result with
                     {
                         Round = round, OrderInRound = k, LoadAverageBefore = before, LoadAverageAfter = MachineInfo.LoadAverageNow(),

@@ -43,6 +43,11 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
                 var map = Paired(recipe, x => x.MeanAveragePrecisionAtR, (a, b) => (a - b) * 100);
                 bars.Add(new(recipe, "P@1, package - peer (points)", "within 0.5", Range(p1, "F2", ""), Verdict(p1 is null ? null : Math.Abs(p1.Median) <= 0.5)));
                 bars.Add(new(recipe, "MAP@R, package - peer (points)", "within 1.0", Range(map, "F2", ""), Verdict(map is null ? null : Math.Abs(map.Median) <= 1.0)));
+                if (options.MinPrecisionAt1 is double minP1)
+                {
+                    var ownP1 = Side(recipe, "package", x => x.PrecisionAt1);
+                    bars.Add(new(recipe, "P@1, package", ">= " + minP1.ToString("F2", Inv), Range(ownP1, "F4", ""), Verdict(ownP1?.Median >= minP1)));
+                }
             }
             else
             {
@@ -74,7 +79,8 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
             LoadAverageAtStart = loadAtStart, LoadAverageAtEnd = _loadAtEnd, OmpEnv = omp,
             Settings = new
             {
-                options.Recipes, options.Pairs, options.Threads, options.Seed, options.DataDir,
+                options.Recipes, options.Pairs, options.Threads, Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(),
+                options.DataDir, options.MinPrecisionAt1,
                 Epochs = options.Recipes.ToDictionary(r => r, options.EpochsFor),
                 NTrain = runs.FirstOrDefault()?.NTrain, NTest = runs.FirstOrDefault()?.NTest,
             },
@@ -96,7 +102,7 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         Line($"- Machine: {machine.Nproc} cores, {machine.CpuModel}; {machine.Os}; {machine.Dotnet}");
         Line("- OpenMP env (both sides): " + string.Join(", ", omp.Select(p => $"`{p.Key}={p.Value ?? "(unset)"}`")));
         Line($"- Data `{options.DataDir}`, {first?.NTrain.ToString("N0", Inv)} train / {first?.NTest.ToString("N0", Inv)} test images, " +
-             $"{options.Threads} threads, seed {options.Seed}, {options.Pairs} rounds per recipe (order alternated), every run in its own process");
+             $"{options.Threads} threads, seeds {options.SeedList()} (round by round), {options.Pairs} rounds per recipe (order alternated), every run in its own process");
         Line("- Recipes: `semihard` = TF-Addons TripletSemiHardLoss tutorial (`triplet_semihard.py`: batch 32, 5 epochs, margin 1, " +
              "Euclidean, 256-d L2-normalised); `softmax` = Keras triplet tutorial (`triplet_softmax_ratio.py`: 150 steps x 64 " +
              "triplets x 3 epochs, L1 softmax ratio, 100-d ReLU). Package side: `TripletEmbeddingOptions.SemiHardRecipe()` / " +
