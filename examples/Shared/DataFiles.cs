@@ -56,7 +56,8 @@ internal sealed record DataFiles(string TrainImages, string TrainLabels, string 
               - or download the four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,
                 t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz from the data/fashion folder of Zalando
                 Research's fashion-mnist repository on GitHub into a folder, and pass --data-dir FOLDER.
-            The original MNIST digits (same file names and format) work the same way: --data-dir FOLDER --class-names digits.
+            The original MNIST digits (same file names and format) work the same way: --data-dir FOLDER --class-names digits
+            (in a clone of this repository, bench/fetch-mnist.sh puts them in a folder and prints it).
             """);
         return null;
     }

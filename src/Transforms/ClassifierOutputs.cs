@@ -26,15 +26,7 @@ internal static class ClassifierOutputs
 
         return
         [
-            new OutputColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, classes),
-                scoreAnnotations.ToAnnotations(),
-                row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-                {
-                    var output = row.Output;
-                    var editor = VBufferEditor.Create(ref dst, output.Length);
-                    output.CopyTo(editor.Values);
-                    dst = editor.Commit();
-                })),
+            OutputColumn.Vector(DefaultColumnNames.Score, classes, scoreAnnotations.ToAnnotations()),
             new OutputColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), classes),
                 labelAnnotations.ToAnnotations(),
                 row => (ValueGetter<uint>)((ref uint dst) => dst = (uint)ArgMax(row.Output) + 1)),

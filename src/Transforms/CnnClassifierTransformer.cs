@@ -14,10 +14,10 @@ using static TorchSharp.torch;
 
 namespace MlNetTriplet;
 
-/// <summary>A trained convolutional classifier. <see cref="Transform"/> adds <c>Score</c> (class probabilities,
-/// <c>Vector&lt;Single, classes&gt;</c>) and <c>PredictedLabel</c> (a key whose values are the training labels),
-/// computed lazily in batches inside the cursor. Saves and loads with <c>mlContext.Model</c>.</summary>
-public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDisposable
+/// <summary>A trained convolutional classifier. <see cref="BatchedTransformer.Transform"/> adds <c>Score</c> (class
+/// probabilities, <c>Vector&lt;Single, classes&gt;</c>) and <c>PredictedLabel</c> (a key whose values are the training
+/// labels), computed lazily in batches inside the cursor. Saves and loads with <c>mlContext.Model</c>.</summary>
+public sealed class CnnClassifierTransformer : BatchedTransformer, IDisposable
 {
     internal const string LoaderSignature = "MlNetTripletCnnClsf";
 
@@ -30,7 +30,6 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
     private readonly Description _description;
     private readonly KeyValues? _labelValues;
     private readonly NetworkRunner _runner;
-    private readonly NetworkMapping _mapping;
 
     internal CnnClassifierTransformer(IHostEnvironment env, Description description, KeyValues? labelValues,
         CnnModule network)
@@ -42,10 +41,12 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
         var shape = description.ImageShape;
         _runner = new NetworkRunner(network, [shape.Channels, shape.Height, shape.Width], description.ClassCount,
             device, logits => nn.functional.softmax(logits, 1));
-        _mapping = new NetworkMapping(description.FeatureColumnName, _runner,
+        Mapping = new NetworkMapping(description.FeatureColumnName, _runner,
             ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize,
             "feature");
     }
+
+    private protected override NetworkMapping Mapping { get; }
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, ImageShape ImageShape, CnnArchitecture Architecture,
@@ -68,19 +69,7 @@ public sealed class CnnClassifierTransformer : ITransformer, ICanSaveModel, IDis
 
     internal CnnModule Network => (CnnModule)_runner.Module;
 
-    /// <summary>Always true: the transformer maps rows one to one.</summary>
-    public bool IsRowToRowMapper => true;
-
-    /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>Lazily scores <paramref name="input"/>: rows are read ahead in batches and classified together.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, _mapping);
-
-    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+    private protected override void SaveModel(ModelSaveContext ctx) =>
         ModelStreams.Save(ctx, Version, _description, Network, writer => KeyValues.WriteOptional(writer, _labelValues));
 
     private static CnnClassifierTransformer Create(IHostEnvironment env, ModelLoadContext ctx)

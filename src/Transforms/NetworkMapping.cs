@@ -12,7 +12,19 @@ internal interface IOutputRow
 
 /// <summary>One column a network transformer adds: its schema entry and how a getter reads the row's output.</summary>
 internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSchema.Annotations Annotations,
-    Func<IOutputRow, Delegate> CreateGetter);
+    Func<IOutputRow, Delegate> CreateGetter)
+{
+    /// <summary>A <c>Vector&lt;Single, size&gt;</c> column holding the row's whole output.</summary>
+    public static OutputColumn Vector(string name, int size, DataViewSchema.Annotations annotations) =>
+        new(name, new VectorDataViewType(NumberDataViewType.Single, size), annotations,
+            row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
+            {
+                var values = row.Output;
+                var editor = VBufferEditor.Create(ref dst, values.Length);
+                values.CopyTo(editor.Values);
+                dst = editor.Commit();
+            }));
+}
 
 /// <summary>What a fitted batched transformer (a network, a projection) does to a schema and to rows: one input
 /// vector column through an <see cref="IBatchMapper"/> into a few output columns. Immutable and shared by every

@@ -18,7 +18,7 @@ namespace MlNetTriplet;
 /// and <c>PredictedLabel</c> (Boolean); a multiclass one adds <c>Score</c> (class probabilities) and
 /// <c>PredictedLabel</c> (a key whose values are the training labels). Computed lazily in batches inside the cursor;
 /// saves and loads with <c>mlContext.Model</c>.</summary>
-public sealed class NeuralNetworkTransformer : ITransformer, ICanSaveModel, IDisposable
+public sealed class NeuralNetworkTransformer : BatchedTransformer, IDisposable
 {
     internal const string LoaderSignature = "MlNetTripletNeuralNet";
 
@@ -30,7 +30,6 @@ public sealed class NeuralNetworkTransformer : ITransformer, ICanSaveModel, IDis
     private readonly Description _description;
     private readonly KeyValues? _labelValues;
     private readonly NetworkRunner _runner;
-    private readonly NetworkMapping _mapping;
 
     internal NeuralNetworkTransformer(IHostEnvironment env, Description description, KeyValues? labelValues,
         MlpModule network)
@@ -41,10 +40,12 @@ public sealed class NeuralNetworkTransformer : ITransformer, ICanSaveModel, IDis
         bool binary = description.Kind == ClassifierKind.Binary;
         _runner = new NetworkRunner(network, [description.FeatureCount], binary ? 1 : description.ClassCount,
             Devices.ForInference(description.Device), binary ? null : logits => nn.functional.softmax(logits, 1));
-        _mapping = new NetworkMapping(description.FeatureColumnName, _runner,
+        Mapping = new NetworkMapping(description.FeatureColumnName, _runner,
             binary ? ClassifierOutputs.Binary() : ClassifierOutputs.Multiclass(description.ClassCount, labelValues),
             description.InferenceBatchSize, "feature");
     }
+
+    private protected override NetworkMapping Mapping { get; }
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, int FeatureCount, MlpArchitecture Architecture,
@@ -68,21 +69,9 @@ public sealed class NeuralNetworkTransformer : ITransformer, ICanSaveModel, IDis
     /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
     public TrainingHistory? History => _description.History;
 
-    /// <summary>Always true: the transformer maps rows one to one.</summary>
-    public bool IsRowToRowMapper => true;
-
     private MlpModule Network => (MlpModule)_runner.Module;
 
-    /// <summary>The input schema plus the classifier's output columns.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>Lazily scores <paramref name="input"/>: rows are read ahead in batches and scored together.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, _mapping);
-
-    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+    private protected override void SaveModel(ModelSaveContext ctx) =>
         ModelStreams.Save(ctx, Version, _description, Network, writer => KeyValues.WriteOptional(writer, _labelValues));
 
     private static NeuralNetworkTransformer Create(IHostEnvironment env, ModelLoadContext ctx)

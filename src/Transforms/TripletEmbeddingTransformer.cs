@@ -13,10 +13,10 @@ using TorchSharp;
 
 namespace MlNetTriplet;
 
-/// <summary>A trained embedding network. <see cref="Transform"/> adds the embedding column
+/// <summary>A trained embedding network. <see cref="BatchedTransformer.Transform"/> adds the embedding column
 /// (<c>Vector&lt;Single, EmbeddingSize&gt;</c>), computed lazily in batches inside the cursor. Saves and loads with
 /// <c>mlContext.Model</c>; works with <c>PredictionEngine</c>.</summary>
-public sealed class TripletEmbeddingTransformer : ITransformer, ICanSaveModel, IDisposable
+public sealed class TripletEmbeddingTransformer : BatchedTransformer, IDisposable
 {
     internal const string LoaderSignature = "MlNetTripletEmbedding";
 
@@ -29,7 +29,6 @@ public sealed class TripletEmbeddingTransformer : ITransformer, ICanSaveModel, I
     private readonly Description _description;
     private readonly EmbeddingNetwork _network;
     private readonly NetworkRunner _runner;
-    private readonly NetworkMapping _mapping;
 
     internal TripletEmbeddingTransformer(IHostEnvironment env, Description description, EmbeddingNetwork network)
     {
@@ -38,18 +37,12 @@ public sealed class TripletEmbeddingTransformer : ITransformer, ICanSaveModel, I
         _network = network;
         int size = description.Network.EmbeddingSize;
         _runner = new NetworkRunner(network, description.Network.RowShape, size, Devices.ForInference(description.Device));
-        var output = new OutputColumn(description.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, size),
-            DataViewSchema.Annotations.Empty,
-            row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-            {
-                var values = row.Output;
-                var editor = VBufferEditor.Create(ref dst, values.Length);
-                values.CopyTo(editor.Values);
-                dst = editor.Commit();
-            }));
-        _mapping = new NetworkMapping(description.FeatureColumnName, _runner, [output], description.InferenceBatchSize,
+        var output = OutputColumn.Vector(description.OutputColumnName, size, DataViewSchema.Annotations.Empty);
+        Mapping = new NetworkMapping(description.FeatureColumnName, _runner, [output], description.InferenceBatchSize,
             "feature");
     }
+
+    private protected override NetworkMapping Mapping { get; }
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, string OutputColumnName, EmbeddingNetworkSpec Network,
@@ -73,19 +66,7 @@ public sealed class TripletEmbeddingTransformer : ITransformer, ICanSaveModel, I
     /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
     public TrainingHistory? History => _description.History;
 
-    /// <summary>Always true: the transformer maps rows one to one.</summary>
-    public bool IsRowToRowMapper => true;
-
-    /// <summary>The input schema plus the embedding column.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>Lazily embeds <paramref name="input"/>: rows are read ahead in batches and embedded together.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, _mapping);
-
-    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelStreams.Save(ctx, Version, _description, _network);
+    private protected override void SaveModel(ModelSaveContext ctx) => ModelStreams.Save(ctx, Version, _description, _network);
 
     private static TripletEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {

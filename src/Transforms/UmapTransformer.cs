@@ -11,11 +11,11 @@ using MlNetTriplet.Transforms;
 
 namespace MlNetTriplet;
 
-/// <summary>A fitted UMAP projection. <see cref="Transform"/> adds a <c>Vector&lt;Single, components&gt;</c> column:
-/// rows equal to a training row get their fitted position, other rows are placed among the training points as
-/// umap-learn's <c>transform()</c> does, each independently of the rows around it. Computed lazily in batches
-/// inside the cursor; saves and loads with <c>mlContext.Model</c>.</summary>
-public sealed class UmapTransformer : ITransformer, ICanSaveModel
+/// <summary>A fitted UMAP projection. <see cref="BatchedTransformer.Transform"/> adds a
+/// <c>Vector&lt;Single, components&gt;</c> column: rows equal to a training row get their fitted position, other rows
+/// are placed among the training points as umap-learn's <c>transform()</c> does, each independently of the rows around
+/// it. Computed lazily in batches inside the cursor; saves and loads with <c>mlContext.Model</c>.</summary>
+public sealed class UmapTransformer : BatchedTransformer
 {
     internal const string LoaderSignature = "MlNetTripletUmap";
     private const string ModelStream = "Umap.bin";
@@ -28,28 +28,20 @@ public sealed class UmapTransformer : ITransformer, ICanSaveModel
 
     private readonly Description _description;
     private readonly UmapModel _model;
-    private readonly NetworkMapping _mapping;
 
     internal UmapTransformer(Description description, UmapModel model)
     {
         _description = description;
         _model = model;
-        var annotations = new DataViewSchema.Annotations.Builder().ToAnnotations();
-        var output = new OutputColumn(description.OutputColumnName,
-            new VectorDataViewType(NumberDataViewType.Single, model.Components), annotations,
-            row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-            {
-                var values = row.Output;
-                var editor = VBufferEditor.Create(ref dst, values.Length);
-                values.CopyTo(editor.Values);
-                dst = editor.Commit();
-            }));
-        _mapping = new NetworkMapping(description.InputColumnName, new Projector(model, description.MaxThreads), [output],
+        var output = OutputColumn.Vector(description.OutputColumnName, model.Components, DataViewSchema.Annotations.Empty);
+        Mapping = new NetworkMapping(description.InputColumnName, new Projector(model, description.MaxThreads), [output],
             BatchSize, "input");
     }
 
     // transform() cost is per point, so the batch only bounds memory and per-call overhead.
     private const int BatchSize = 1024;
+
+    private protected override NetworkMapping Mapping { get; }
 
     /// <summary>What is persisted besides the model.</summary>
     internal sealed record Description(string InputColumnName, string OutputColumnName, int? MaxThreads);
@@ -75,19 +67,7 @@ public sealed class UmapTransformer : ITransformer, ICanSaveModel
         return result;
     }
 
-    /// <summary>Always true: the transformer maps rows one to one.</summary>
-    public bool IsRowToRowMapper => true;
-
-    /// <summary>The input schema plus the projection column.</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _mapping.OutputSchema(inputSchema);
-
-    /// <summary>Lazily projects <paramref name="input"/>, a batch of rows at a time.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, _mapping);
-
-    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(_mapping, inputSchema);
-
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void SaveModel(ModelSaveContext ctx)
     {
         if (_model.HasCustomDistance)
             throw new NotSupportedException(

@@ -28,27 +28,13 @@ public sealed class CnnInputErrorTests
         Architecture = new CnnArchitecture { Blocks = [new ConvBlock { Filters = 4 }], DenseUnits = [8] },
     };
 
-    private static Exception CatchAny(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
-        Assert.Fail("expected an exception");
-        return null!;
-    }
-
     [TestMethod]
     public void Fit_WithMissingFeatureColumn_ThrowsNamingColumn()
     {
         var ml = new MLContext(seed: 1);
         var options = SmallOptions();
         options.FeatureColumnName = "Pixels";
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
         Assert.IsInstanceOfType<ArgumentOutOfRangeException>(e);
         StringAssert.Contains(e.Message, "'Pixels'");
     }
@@ -59,7 +45,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var options = SmallOptions();
         options.ImageShape = new ImageShape(1, 5, 5);
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
         StringAssert.Contains(e.Message, "'Features'");
         StringAssert.Contains(e.Message, "Vector<Single, 25>");
     }
@@ -70,7 +56,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var options = SmallOptions();
         options.ImageShape = null;
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
         StringAssert.Contains(e.Message, "ImageShape");
     }
 
@@ -78,7 +64,7 @@ public sealed class CnnInputErrorTests
     public void Fit_WithNonKeyLabel_ThrowsSuggestingMapValueToKey()
     {
         var ml = new MLContext(seed: 1);
-        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(Rows(ml, Checkerboard(20))));
         StringAssert.Contains(e.Message, "label column 'Label'");
         StringAssert.Contains(e.Message, "MapValueToKey");
     }
@@ -89,7 +75,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var data = ml.Transforms.Conversion.ConvertType("Features", outputKind: DataKind.Double).Fit(Rows(ml, Checkerboard(20)))
             .Transform(Rows(ml, Checkerboard(20)));
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(data));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(data));
         StringAssert.Contains(e.Message, "Schema mismatch for feature column 'Features'");
     }
 
@@ -99,7 +85,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var rows = Checkerboard(20);
         rows[7].Features[3] = float.NaN;
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, rows)));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, rows)));
         Assert.IsInstanceOfType<InvalidDataException>(e);
         StringAssert.Contains(e.Message, "row 7");
         StringAssert.Contains(e.Message, "'Features'");
@@ -113,7 +99,7 @@ public sealed class CnnInputErrorTests
         var rows = Checkerboard(10);
         rows[4].Features[0] = float.PositiveInfinity;
         var scored = model.Transform(Rows(ml, rows));
-        var e = CatchAny(() => scored.GetColumn<float[]>("Score").ToArray());
+        var e = Expect.AnyException(() => scored.GetColumn<float[]>("Score").ToArray());
         StringAssert.Contains(e.Message, "'Features'");
         StringAssert.Contains(e.Message, "Infinity");
     }
@@ -126,7 +112,7 @@ public sealed class CnnInputErrorTests
         // Keys learnt on real rows, then applied to a filtered-out (empty) view: ML.NET's MapValueToKey cannot fit on empty data.
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows).Transform(rows);
         var empty = ml.Data.SkipRows(keyed, 1000);
-        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(empty));
+        var e = Expect.AnyException(() => ml.MulticlassClassification.Trainers.Cnn(SmallOptions()).Fit(empty));
         Assert.IsInstanceOfType<InvalidDataException>(e);
         StringAssert.Contains(e.Message, "empty");
     }
@@ -135,7 +121,7 @@ public sealed class CnnInputErrorTests
     public void Fit_WithOneClass_ThrowsNeedsTwoClasses()
     {
         var ml = new MLContext(seed: 1);
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(20, classes: 1))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(20, classes: 1))));
         StringAssert.Contains(e.Message, "at least two");
     }
 
@@ -148,7 +134,7 @@ public sealed class CnnInputErrorTests
         var train = keys.Transform(Rows(ml, Checkerboard(60, classes: 3).Where(r => r.Label != 2)));
         var valid = keys.Transform(Rows(ml, Checkerboard(60, classes: 3)));
         var trainer = ml.MulticlassClassification.Trainers.Cnn(SmallOptions());
-        var e = CatchAny(() => trainer.Fit(train, valid));
+        var e = Expect.AnyException(() => trainer.Fit(train, valid));
         StringAssert.Contains(e.Message, "unseen");
     }
 
@@ -158,7 +144,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var options = SmallOptions();
         options.Architecture = new CnnArchitecture { Blocks = [new ConvBlock(), new ConvBlock(), new ConvBlock()] };
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
         StringAssert.Contains(e.Message, "shrinks a 1x4x4 image");
     }
 
@@ -166,9 +152,9 @@ public sealed class CnnInputErrorTests
     public void Options_WithInvalidValues_ThrowNamingOption()
     {
         var ml = new MLContext();
-        var e = CatchAny(() => ml.MulticlassClassification.Trainers.Cnn(new CnnClassifierTrainer.Options { BatchSize = 0 }));
+        var e = Expect.AnyException(() => ml.MulticlassClassification.Trainers.Cnn(new CnnClassifierTrainer.Options { BatchSize = 0 }));
         StringAssert.Contains(e.Message, "BatchSize");
-        e = CatchAny(() => TrainedCnn.Pipeline(ml, new CnnClassifierTrainer.Options { EarlyStoppingPatience = 2 })
+        e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, new CnnClassifierTrainer.Options { EarlyStoppingPatience = 2 })
             .Fit(TrainedCnn.Train));
         StringAssert.Contains(e.Message, "validation");
     }
@@ -178,7 +164,7 @@ public sealed class CnnInputErrorTests
     {
         var ml = new MLContext(seed: 1);
         var model = TrainedCnn.Pipeline(ml, SmallOptions()).Fit(Rows(ml, Checkerboard(40)));
-        var e = CatchAny(() => model.Transform(TrainedCnn.Test));
+        var e = Expect.AnyException(() => model.Transform(TrainedCnn.Test));
         StringAssert.Contains(e.Message, "Vector<Single, 16>");
     }
 
@@ -190,7 +176,7 @@ public sealed class CnnInputErrorTests
         var ml = new MLContext(seed: 1);
         var options = SmallOptions();
         options.Device = "cuda";
-        var e = CatchAny(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+        var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
         StringAssert.Contains(e.Message, "CUDA is not available");
     }
 }

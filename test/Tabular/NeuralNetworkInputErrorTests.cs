@@ -27,26 +27,12 @@ public sealed class NeuralNetworkInputErrorTests
     private static IEstimator<ITransformer> YesNoLabel(MLContext ml) =>
         ml.Transforms.Conversion.MapValue("Label", [new KeyValuePair<string, bool>("yes", true), new("no", false)], "Target");
 
-    private static Exception CatchAny(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
-        Assert.Fail("expected an exception");
-        return null!;
-    }
-
     [TestMethod]
     public void Fit_WithTargetOfThreeValues_ThrowsListingTheValues()
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows(30, i => (i % 3) switch { 0 => "yes", 1 => "no", _ => "maybe" }));
-        var e = CatchAny(() => ml.Transforms.Conversion.MapValueToKey("Label", "Target").Append(Features(ml)).Append(Binary(ml)).Fit(data));
+        var e = Expect.AnyException(() => ml.Transforms.Conversion.MapValueToKey("Label", "Target").Append(Features(ml)).Append(Binary(ml)).Fit(data));
         StringAssert.Contains(e.Message, "Label column 'Label' has 3 values ('yes', 'no', 'maybe')");
         StringAssert.Contains(e.Message, "exactly two");
     }
@@ -56,7 +42,7 @@ public sealed class NeuralNetworkInputErrorTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows(30));
-        var e = CatchAny(() => Features(ml).Append(ml.Transforms.CopyColumns("Label", "Age")).Append(Binary(ml)).Fit(data));
+        var e = Expect.AnyException(() => Features(ml).Append(ml.Transforms.CopyColumns("Label", "Age")).Append(Binary(ml)).Fit(data));
         StringAssert.Contains(e.Message, "label column 'Label'");
         StringAssert.Contains(e.Message, "MapValue");
     }
@@ -67,7 +53,7 @@ public sealed class NeuralNetworkInputErrorTests
         var ml = new MLContext(seed: 1);
         var rows = Rows(30);
         rows[7].Balance = float.NaN;
-        var e = CatchAny(() => YesNoLabel(ml).Append(Features(ml)).Append(Binary(ml)).Fit(ml.Data.LoadFromEnumerable(rows)));
+        var e = Expect.AnyException(() => YesNoLabel(ml).Append(Features(ml)).Append(Binary(ml)).Fit(ml.Data.LoadFromEnumerable(rows)));
         Assert.IsInstanceOfType<InvalidDataException>(e);
         StringAssert.Contains(e.Message, "row 7 of feature column 'Features' holds NaN at slot 1 ('Balance')");
         StringAssert.Contains(e.Message, "ReplaceMissingValues");
@@ -89,7 +75,7 @@ public sealed class NeuralNetworkInputErrorTests
             File.WriteAllLines(csv, lines);
             var ml = new MLContext(seed: 1);
             var data = BankData.Loader(ml).Load(csv);
-            var e = CatchAny(() => BankData.Preprocessing(ml).Append(Binary(ml)).Fit(data));
+            var e = Expect.AnyException(() => BankData.Preprocessing(ml).Append(Binary(ml)).Fit(data));
             StringAssert.Contains(e.Message, "row 41 of feature column 'Features'");
             StringAssert.Contains(e.Message, "('Numeric.balance')");
         }
@@ -106,7 +92,7 @@ public sealed class NeuralNetworkInputErrorTests
         var epochs = 0;
         var options = new NeuralNetworkBinaryTrainer.Options { MetricsCallback = _ => epochs++ };
         var data = ml.Data.LoadFromEnumerable(Rows(30, _ => "no"));
-        var e = CatchAny(() => YesNoLabel(ml).Append(Features(ml)).Append(ml.BinaryClassification.Trainers.NeuralNetwork(options)).Fit(data));
+        var e = Expect.AnyException(() => YesNoLabel(ml).Append(Features(ml)).Append(ml.BinaryClassification.Trainers.NeuralNetwork(options)).Fit(data));
         StringAssert.Contains(e.Message, "only one class in label column 'Label' (30 rows, all false)");
         StringAssert.Contains(e.Message, "StratifiedTrainTestSplit");
         Assert.AreEqual(0, epochs);
@@ -126,7 +112,7 @@ public sealed class NeuralNetworkInputErrorTests
     {
         var ml = new MLContext(seed: 1);
         var options = new NeuralNetworkBinaryTrainer.Options { FeatureColumnName = "Inputs" };
-        var e = CatchAny(() => YesNoLabel(ml).Append(Features(ml)).Append(ml.BinaryClassification.Trainers.NeuralNetwork(options))
+        var e = Expect.AnyException(() => YesNoLabel(ml).Append(Features(ml)).Append(ml.BinaryClassification.Trainers.NeuralNetwork(options))
             .Fit(ml.Data.LoadFromEnumerable(Rows(30))));
         StringAssert.Contains(e.Message, "feature column 'Inputs'");
     }

@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MlNetTriplet.Transforms;
+
+namespace MlNetTriplet;
+
+/// <summary>Base of this package's transformers: one input vector column is mapped to the columns the transformer
+/// adds, a batch of rows at a time inside a lazy cursor. Input columns pass through; rows map one to one, so
+/// <c>PredictionEngine</c> works.</summary>
+public abstract class BatchedTransformer : ITransformer
+{
+    private protected BatchedTransformer()
+    {
+    }
+
+    /// <summary>The input column, the batch mapper and the added columns (set by the derived constructor).</summary>
+    private protected abstract NetworkMapping Mapping { get; }
+
+    /// <summary>Always true: the transformer maps rows one to one.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input schema plus the columns this transformer adds; throws when the input column is missing or
+    /// is not a <c>Vector&lt;Single&gt;</c> of the size the model takes.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping.OutputSchema(inputSchema);
+
+    /// <summary>Lazily maps <paramref name="input"/>: the added columns are computed only when a cursor reads them,
+    /// rows read ahead and mapped together in batches.</summary>
+    public IDataView Transform(IDataView input) => new NetworkDataView(input, Mapping);
+
+    /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(Mapping, inputSchema);
+
+    /// <summary>Saving is each transformer's own: its format and version.</summary>
+    private protected abstract void SaveModel(ModelSaveContext ctx);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => SaveModel(ctx);
+}
