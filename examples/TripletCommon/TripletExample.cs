@@ -14,17 +14,28 @@ namespace TripletExamples;
 /// the test embeddings and the pipeline zip, then reload the zip and check it gives the same embeddings.</summary>
 internal static class TripletExample
 {
-    public static int Run(string[] args, string example, string description, Func<TripletEmbeddingOptions> recipe)
+    /// <param name="recipe">The recipe's options, with its own tutorial CNN.</param>
+    /// <param name="tutorialCnnByDefault">Whether the example keeps that CNN unless <c>--network standard</c> is given
+    /// (otherwise it swaps in <see cref="TripletEmbeddingOptions.DefaultCnn"/> unless <c>--network tutorial</c>).</param>
+    public static int Run(string[] args, string example, string description, Func<TripletEmbeddingOptions> recipe,
+        bool tutorialCnnByDefault)
     {
         var options = CommandLine.Parse(args, TripletExampleOptions.Parse, o => o.Help,
-            TripletExampleOptions.Usage(example, description), out int exitCode);
+            TripletExampleOptions.Usage(example, description, tutorialCnnByDefault), out int exitCode);
         if (options is null)
             return exitCode;
         var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
-        return files is null ? 2 : Train(options, files, example, recipe());
+        if (files is null)
+            return 2;
+        var estimator = recipe();
+        bool tutorialCnn = options.TutorialCnn ?? tutorialCnnByDefault;
+        if (!tutorialCnn)
+            estimator.Architecture = TripletEmbeddingOptions.DefaultCnn;
+        return Train(options, files, example, estimator, tutorialCnn ? "the recipe's tutorial CNN" : "the standard CNN");
     }
 
-    private static int Train(TripletExampleOptions options, DataFiles files, string example, TripletEmbeddingOptions estimator)
+    private static int Train(TripletExampleOptions options, DataFiles files, string example, TripletEmbeddingOptions estimator,
+        string network)
     {
         var ml = new MLContext(seed: options.Seed);
         IDataView train = ml.Data.LoadFromIdx(files.TrainImages, files.TrainLabels, options.TrainRows);
@@ -36,7 +47,7 @@ internal static class TripletExample
         estimator.Seed = options.Seed;
         estimator.MetricsCallback = m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
-        Console.WriteLine($"Training: {estimator.Loss} loss, {estimator.Mining} mining, {estimator.Sampling} batches " +
+        Console.WriteLine($"Training {network}: {estimator.Loss} loss, {estimator.Mining} mining, {estimator.Sampling} batches " +
             $"(batch {estimator.BatchSize}), {estimator.Distance} distance, {estimator.EmbeddingSize}-d embedding, " +
             $"{estimator.NumberOfEpochs} epoch(s), seed {options.Seed}.");
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)

@@ -10,6 +10,9 @@ internal sealed record TripletExampleOptions
     public bool DataDirectoryGiven { get; init; }
     public ClassNameSet ClassNames { get; init; }
     public int? Epochs { get; init; }
+    /// <summary>True: the recipe's own tutorial CNN; false: the package's <c>TripletEmbeddingOptions.DefaultCnn</c>;
+    /// null: the example's choice.</summary>
+    public bool? TutorialCnn { get; init; }
     public int Seed { get; init; }
     public int TrainRows { get; init; }
     public int TestRows { get; init; }
@@ -18,7 +21,7 @@ internal sealed record TripletExampleOptions
     public bool Umap { get; init; } = true;
     public bool Help { get; init; }
 
-    public static string Usage(string example, string recipe) => $"""
+    public static string Usage(string example, string recipe, bool tutorialCnnByDefault) => $"""
         {recipe}
 
         usage: dotnet run --project examples/{example} -c Release -- [options]
@@ -28,6 +31,8 @@ internal sealed record TripletExampleOptions
                              default: {DataFiles.DefaultDirectory} (Debian package dataset-fashion-mnist)
           --class-names fashion|digits  names in the scatter plot (default fashion for a Fashion-MNIST folder,
                              digits otherwise)
+          --network standard|tutorial  the package's default CNN (3x3 conv 32/64, dense 128) or the recipe's own
+                             tutorial CNN (default {(tutorialCnnByDefault ? "tutorial" : "standard")})
           --epochs N         training epochs (default: the recipe's)
           --seed N           seed of the MLContext and the estimator (default 0)
           --train-rows N     first N training images (default 0 = all)
@@ -59,6 +64,12 @@ internal sealed record TripletExampleOptions
             {
                 "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },
                 "--class-names" => o with { ClassNames = (names = MlNetTriplet.Examples.ClassNames.Parse(arg, Value())).Value },
+                "--network" => o with { TutorialCnn = Value() switch
+                {
+                    "tutorial" => true,
+                    "standard" => false,
+                    string v => throw new ArgumentException($"Option {arg} takes standard or tutorial, got '{v}'."),
+                } },
                 "--epochs" => o with { Epochs = Int(1) },
                 "--seed" => o with { Seed = Int(0) },
                 "--out" => o with { OutputDirectory = Value() },

@@ -156,7 +156,7 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
             if (shape.Value.Size != size)
                 throw SchemaChecks.Mismatch("feature", features.Name, $"Vector<Single, {shape.Value.Size}> holding {shape} images",
                     $"Vector<Single, {size}>");
-            var architecture = o.Architecture ?? TripletEmbeddingOptions.SemiHardTutorialCnn;
+            var architecture = o.Architecture ?? TripletEmbeddingOptions.DefaultCnn;
             CnnModule.FeatureShape(architecture, shape.Value);
             return (new EmbeddingNetworkSpec(size, shape, architecture, null, o.EmbeddingSize, o.EmbeddingActivation,
                 o.NormalizeEmbedding), classCount);

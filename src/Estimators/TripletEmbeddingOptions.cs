@@ -1,9 +1,10 @@
 namespace MlNetTriplet;
 
-/// <summary>Options of <see cref="TripletEmbeddingEstimator"/>. The defaults are the TF-Addons
-/// <c>TripletSemiHardLoss</c> tutorial (FaceNet): shuffled batches of 32, semi-hard mining, margin loss 1.0 on
-/// Euclidean distances, a 256-d L2-normalised embedding, Adam 0.001, 5 epochs. <see cref="SoftmaxRatioRecipe"/> gives
-/// the Keras triplet tutorial instead. Losses, mining, distance and sampling combine freely; <c>Fit</c> rejects the
+/// <summary>Options of <see cref="TripletEmbeddingEstimator"/>. The defaults train as the TF-Addons
+/// <c>TripletSemiHardLoss</c> tutorial (FaceNet) does: shuffled batches of 32, semi-hard mining, margin loss 1.0 on
+/// Euclidean distances, a 256-d L2-normalised embedding, Adam 0.001, 5 epochs; images go through
+/// <see cref="DefaultCnn"/>. <see cref="SemiHardRecipe"/> is the tutorial exactly (its own CNN),
+/// <see cref="SoftmaxRatioRecipe"/> the Keras triplet tutorial. Losses, mining, distance and sampling combine freely; <c>Fit</c> rejects the
 /// combinations that cannot work before reading any data.</summary>
 public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
 {
@@ -40,7 +41,7 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         HeadDropout = 0,
     };
 
-    /// <summary>The TF-Addons semi-hard recipe (the defaults, with <see cref="SemiHardTutorialCnn"/>).</summary>
+    /// <summary>The TF-Addons semi-hard tutorial exactly: the defaults with <see cref="SemiHardTutorialCnn"/>.</summary>
     public static TripletEmbeddingOptions SemiHardRecipe() => new() { Architecture = SemiHardTutorialCnn };
 
     /// <summary>The Keras triplet tutorial: 3 epochs of 150 batches of 64 random triplets, softmax-ratio loss on L1
@@ -67,9 +68,16 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>Shape of one image. Default null: read from the column's annotation (set by <c>LoadFromIdx</c>).</summary>
     public ImageShape? ImageShape { get; set; }
 
-    /// <summary>A CNN for image input. Default null: <see cref="SemiHardTutorialCnn"/> when the input holds images of a
-    /// known shape and <see cref="Mlp"/> is not set.</summary>
+    /// <summary>A CNN for image input. Default null: <see cref="DefaultCnn"/> when the input holds images of a known
+    /// shape and <see cref="Mlp"/> is not set.</summary>
     public CnnArchitecture? Architecture { get; set; }
+
+    /// <summary>The CNN used for images when <see cref="Architecture"/> is not set: the package's standard
+    /// <see cref="CnnArchitecture"/> (3x3 conv 32 and 64 with max pooling, dense 128 with dropout 0.25), then the
+    /// embedding layer. Chosen over <see cref="SemiHardTutorialCnn"/>, whose 2x2 kernels cap what semi-hard training
+    /// reaches: with the same training, seed 0, 5 epochs, it measured test P@1 0.986 against 0.976 on MNIST and MAP@R
+    /// 0.764 against 0.716 on Fashion-MNIST, and trains faster.</summary>
+    public static CnnArchitecture DefaultCnn { get; } = new();
 
     /// <summary>An MLP for plain feature vectors. Default null: <see cref="DefaultMlp"/> when the input has no image
     /// shape. Set either this or <see cref="Architecture"/>, not both.</summary>
