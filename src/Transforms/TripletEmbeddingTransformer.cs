@@ -60,6 +60,12 @@ public sealed class TripletEmbeddingTransformer : BatchedTransformer, IDisposabl
     /// <summary>Shape of one input image, or null for a network on plain feature vectors.</summary>
     public ImageShape? ImageShape => _description.Network.ImageShape;
 
+    /// <summary>The CNN that embeds images, or null for a network on plain feature vectors.</summary>
+    public CnnArchitecture? Architecture => _description.Network.Cnn;
+
+    /// <summary>The MLP that embeds plain feature vectors, or null for a CNN.</summary>
+    public MlpArchitecture? Mlp => _description.Network.Mlp;
+
     /// <summary>True when every embedding has unit L2 norm.</summary>
     public bool IsNormalized => _description.Network.Normalize;
 
