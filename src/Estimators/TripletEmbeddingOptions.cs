@@ -4,8 +4,8 @@ namespace MlNetTriplet;
 /// <c>TripletSemiHardLoss</c> tutorial (FaceNet) does: shuffled batches of 32, semi-hard mining, margin loss 1.0 on
 /// Euclidean distances, a 256-d L2-normalised embedding, Adam 0.001, 5 epochs; images go through
 /// <see cref="DefaultCnn"/>. <see cref="SemiHardRecipe"/> is the tutorial exactly (its own CNN),
-/// <see cref="SoftmaxRatioRecipe"/> the Keras triplet tutorial. Losses, mining, distance and sampling combine freely; <c>Fit</c> rejects the
-/// combinations that cannot work before reading any data.</summary>
+/// <see cref="SoftmaxRatioRecipe"/> the Keras triplet tutorial. Losses, mining, distance and sampling combine freely;
+/// <c>Fit</c> rejects the combinations that cannot work before reading any data.</summary>
 public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
 {
     /// <summary>Creates the TF-Addons semi-hard recipe's options (batch 32, 5 epochs).</summary>

@@ -26,7 +26,7 @@ public sealed class TripletPersistenceTests
         model.Transform(TrainedEmbedding.Test).GetColumn<float[]>("Embedding").ToArray();
 
     [TestMethod]
-    public void SaveLoad_InSameProcess_GivesIdenticalEmbeddingsAndHistory()
+    public void SaveLoad_InSameProcess_GivesIdenticalEmbeddingsNetworkAndHistory()
     {
         var loaded = new MLContext().Model.Load(_zip, out _);
         var expected = Embeddings(TrainedEmbedding.Model);
@@ -38,6 +38,9 @@ public sealed class TripletPersistenceTests
         Assert.AreEqual(256, reloaded.EmbeddingSize);
         Assert.AreEqual(new ImageShape(1, 28, 28), reloaded.ImageShape);
         Assert.IsTrue(reloaded.IsNormalized);
+        Assert.IsNull(reloaded.Mlp);
+        CollectionAssert.AreEqual(original.Architecture!.Blocks.ToList(), reloaded.Architecture!.Blocks.ToList());
+        CollectionAssert.AreEqual(original.Architecture.DenseUnits.ToList(), reloaded.Architecture.DenseUnits.ToList());
         CollectionAssert.AreEqual(original.History!.Epochs.ToArray(), reloaded.History!.Epochs.ToArray());
     }
 
