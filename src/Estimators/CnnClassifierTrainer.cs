@@ -14,7 +14,7 @@ namespace MlNetTriplet;
 /// <summary>Trains a convolutional network that classifies images held in a <c>Vector&lt;Single&gt;</c> column
 /// (C x H x W, e.g. from <c>LoadFromIdx</c> or ImageAnalytics' <c>ExtractPixels</c>) into the classes of a key-typed
 /// label. Create it with <c>mlContext.MulticlassClassification.Trainers.Cnn(...)</c>.</summary>
-public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
+public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer.Options, CnnClassifierTransformer>
 {
     /// <summary>Options of <see cref="CnnClassifierTrainer"/>; the defaults train the zalando Fashion-MNIST baseline.</summary>
     public sealed class Options : NetworkTrainingOptions
@@ -44,27 +44,13 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         }
     }
 
-    private readonly IHost _host;
-    private readonly Options _options;
-
-    internal CnnClassifierTrainer(IHostEnvironment env, Options options)
+    internal CnnClassifierTrainer(IHostEnvironment env, Options options) : base(env, options, nameof(CnnClassifierTrainer))
     {
-        _host = env.Register(nameof(CnnClassifierTrainer));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _options.Validate();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="NetworkTrainingOptions.ValidationFraction"/>
-    /// for validation when set.</summary>
-    public CnnClassifierTransformer Fit(IDataView input) => Fit(input, null);
-
-    /// <summary>Trains on <paramref name="trainData"/> and validates after every epoch on
-    /// <paramref name="validationData"/> (same schema), for early stopping and the metrics callback.</summary>
-    public CnnClassifierTransformer Fit(IDataView trainData, IDataView? validationData)
+    private protected override CnnClassifierTransformer Fit(IDataView trainData, IDataView? validationData, Device device,
+        int seed)
     {
-        ArgumentNullException.ThrowIfNull(trainData);
-        _options.CheckValidationAvailable(validationData is not null || _options.ValidationFraction > 0);
-        var device = Devices.ForTraining(_options.Device);
         var (shape, classCount, labelValues) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {
@@ -74,8 +60,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
                     $"Validation data must match the training data: images {validShape} vs {shape}, {validClasses} vs {classCount} label classes.");
         }
 
-        int seed = _options.Seed ?? _host.Rand.Next();
-        var o = _options;
+        var o = TrainerOptions;
         var names = labelValues?.AsText();
         var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
             o.LabelColumnName, shape.Size, classCount, o.ValidationFraction, seed,
@@ -89,20 +74,20 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
         using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, .. imageDims], train.Labels, device);
         using var validSet = valid is null ? null
             : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. imageDims], valid.Labels, device);
-        var history = new NetworkTrainer(o, _host, seed).Fit(network, trainSet, validSet,
+        var history = new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
             new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), new CrossEntropyObjective());
 
         var description = new CnnClassifierTransformer.Description(o.FeatureColumnName, shape, o.Architecture,
             classCount, o.InferenceBatchSize, o.Device, history);
-        return new CnnClassifierTransformer(_host, description, labelValues, network);
+        return new CnnClassifierTransformer(description, labelValues, network);
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>; checks the feature and label columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var features = SchemaChecks.FindColumn(inputSchema, _options.FeatureColumnName, "feature");
+        var features = SchemaChecks.FindColumn(inputSchema, TrainerOptions.FeatureColumnName, "feature");
         SchemaChecks.CheckFloatVector(features, "feature");
-        var label = SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label");
+        var label = SchemaChecks.FindColumn(inputSchema, TrainerOptions.LabelColumnName, "label");
         SchemaChecks.CheckKeyLabel(label);
         var columns = inputSchema.ToDictionary(c => c.Name);
         ClassifierOutputs.AddMulticlassShape(columns, label);
@@ -111,15 +96,15 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
 
     private (ImageShape shape, int classCount, KeyValues? labelValues) CheckSchema(DataViewSchema schema)
     {
-        var features = SchemaChecks.FindColumn(schema, _options.FeatureColumnName, "feature");
+        var features = SchemaChecks.FindColumn(schema, TrainerOptions.FeatureColumnName, "feature");
         int size = SchemaChecks.CheckFloatVector(features, "feature");
-        var shape = _options.ImageShape ?? ImageShape.FromAnnotations(features)
+        var shape = TrainerOptions.ImageShape ?? ImageShape.FromAnnotations(features)
             ?? throw new ArgumentOutOfRangeException(nameof(schema),
                 $"The shape of the images in feature column '{features.Name}' (Vector<Single, {size}>) is unknown: set Options.ImageShape, e.g. new ImageShape(3, 224, 224) after ExtractPixels.");
         if (shape.Size != size)
             throw SchemaChecks.Mismatch("feature", features.Name, $"Vector<Single, {shape.Size}> holding {shape} images",
                 $"Vector<Single, {size}>");
-        var label = SchemaChecks.FindColumn(schema, _options.LabelColumnName, "label");
+        var label = SchemaChecks.FindColumn(schema, TrainerOptions.LabelColumnName, "label");
         int classCount = SchemaChecks.CheckKeyLabel(label);
         return (shape, classCount, KeyValues.FromColumn(label));
     }

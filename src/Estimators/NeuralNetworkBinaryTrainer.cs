@@ -13,7 +13,7 @@ namespace MlNetTriplet;
 /// feature vector, with ML.NET's binary outputs: <c>Score</c> (the raw logit), <c>Probability</c> (its sigmoid) and
 /// <c>PredictedLabel</c> (Probability &gt; 0.5), so <c>mlContext.BinaryClassification.Evaluate</c> works unchanged.
 /// Create it with <c>mlContext.BinaryClassification.Trainers.NeuralNetwork(...)</c>.</summary>
-public sealed class NeuralNetworkBinaryTrainer : IEstimator<NeuralNetworkTransformer>
+public sealed class NeuralNetworkBinaryTrainer : NetworkEstimator<NeuralNetworkBinaryTrainer.Options, NeuralNetworkTransformer>
 {
     /// <summary>Options of <see cref="NeuralNetworkBinaryTrainer"/>.</summary>
     public sealed class Options : NeuralNetworkOptions
@@ -31,33 +31,23 @@ public sealed class NeuralNetworkBinaryTrainer : IEstimator<NeuralNetworkTransfo
         }
     }
 
-    private readonly IHost _host;
-    private readonly Options _options;
-
     internal NeuralNetworkBinaryTrainer(IHostEnvironment env, Options options)
+        : base(env, options, nameof(NeuralNetworkBinaryTrainer))
     {
-        _host = env.Register(nameof(NeuralNetworkBinaryTrainer));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _options.Validate();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="NetworkTrainingOptions.ValidationFraction"/>
-    /// for validation when set.</summary>
-    public NeuralNetworkTransformer Fit(IDataView input) => Fit(input, null);
-
-    /// <summary>Trains on <paramref name="trainData"/> and validates after every epoch on
-    /// <paramref name="validationData"/> (same schema), for early stopping, the loss curves and the metrics callback.</summary>
-    public NeuralNetworkTransformer Fit(IDataView trainData, IDataView? validationData) =>
-        NeuralNetworkCore.Fit(_host, _options, ClassifierKind.Binary, trainData, validationData, CheckLabel,
-            (_, device) => new BinaryCrossEntropyObjective(_options.PositiveClassWeight == 1 ? null
-                : tensor(new[] { (float)_options.PositiveClassWeight }, device: device)));
+    private protected override NeuralNetworkTransformer Fit(IDataView trainData, IDataView? validationData, Device device,
+        int seed) =>
+        NeuralNetworkCore.Fit(Host, TrainerOptions, ClassifierKind.Binary, trainData, validationData, device, seed, CheckLabel,
+            _ => new BinaryCrossEntropyObjective(TrainerOptions.PositiveClassWeight == 1 ? null
+                : tensor(new[] { (float)TrainerOptions.PositiveClassWeight }, device: device)));
 
     /// <summary>The input schema plus <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c>; checks the feature
     /// and label columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var columns = NeuralNetworkCore.CheckColumns(inputSchema, _options);
-        var label = SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label");
+        var columns = NeuralNetworkCore.CheckColumns(inputSchema, TrainerOptions);
+        var label = SchemaChecks.FindColumn(inputSchema, TrainerOptions.LabelColumnName, "label");
         if (label.Kind != SchemaShape.Column.VectorKind.Scalar || !(label.ItemType is BooleanDataViewType || label.IsKey))
             throw LabelMismatch(label.Name, label.GetTypeString());
         ClassifierOutputs.AddBinaryShape(columns);

@@ -25,12 +25,9 @@ internal enum ClassifierKind
 internal static class NeuralNetworkCore
 {
     public static NeuralNetworkTransformer Fit(IHost host, NeuralNetworkOptions o, ClassifierKind kind, IDataView trainData,
-        IDataView? validationData, Func<DataViewSchema.Column, (int ClassCount, KeyValues? Values)> checkLabel,
-        Func<int, Device, ITrainingObjective> createObjective)
+        IDataView? validationData, Device device, int seed,
+        Func<DataViewSchema.Column, (int ClassCount, KeyValues? Values)> checkLabel, Func<int, ITrainingObjective> createObjective)
     {
-        ArgumentNullException.ThrowIfNull(trainData);
-        o.CheckValidationAvailable(validationData is not null || o.ValidationFraction > 0);
-        var device = Devices.ForTraining(o.Device);
         var (width, classCount, labelValues) = CheckSchema(trainData.Schema, o, checkLabel);
         if (validationData is not null)
         {
@@ -40,7 +37,6 @@ internal static class NeuralNetworkCore
                     $"Validation data must match the training data: {validWidth} vs {width} features, {validClasses} vs {classCount} label classes.");
         }
 
-        int seed = o.Seed ?? host.Rand.Next();
         var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
             o.LabelColumnName, width, classCount, o.ValidationFraction, seed, k => ClassName(kind, labelValues, k),
             o.CancellationToken);
@@ -52,14 +48,14 @@ internal static class NeuralNetworkCore
         // Past this point only the tensors are used, so the host arrays can be collected during training.
         using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, width], train.Labels, device);
         using var validSet = valid is null ? null : TensorDataset.FromArrays(valid.Features, [valid.Rows, width], valid.Labels, device);
-        var objective = createObjective(classCount, device);
+        var objective = createObjective(classCount);
         using var disposeObjective = objective as IDisposable;
         var history = new NetworkTrainer(o, host, seed).Fit(network, trainSet, validSet,
             new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), objective);
 
         var description = new NeuralNetworkTransformer.Description(o.FeatureColumnName, width, o.Architecture, kind,
             classCount, o.InferenceBatchSize, o.Device, history);
-        return new NeuralNetworkTransformer(host, description, labelValues, network);
+        return new NeuralNetworkTransformer(description, labelValues, network);
     }
 
     /// <summary>Checks the feature column of a schema shape and returns its columns by name, for GetOutputSchema.</summary>

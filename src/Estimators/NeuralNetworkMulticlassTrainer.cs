@@ -14,7 +14,7 @@ namespace MlNetTriplet;
 /// <c>mlContext.MulticlassClassification.Evaluate</c> works unchanged. The same network and training as
 /// <see cref="NeuralNetworkBinaryTrainer"/>. Create it with
 /// <c>mlContext.MulticlassClassification.Trainers.NeuralNetwork(...)</c>.</summary>
-public sealed class NeuralNetworkMulticlassTrainer : IEstimator<NeuralNetworkTransformer>
+public sealed class NeuralNetworkMulticlassTrainer : NetworkEstimator<NeuralNetworkMulticlassTrainer.Options, NeuralNetworkTransformer>
 {
     /// <summary>Options of <see cref="NeuralNetworkMulticlassTrainer"/>.</summary>
     public sealed class Options : NeuralNetworkOptions
@@ -31,39 +31,29 @@ public sealed class NeuralNetworkMulticlassTrainer : IEstimator<NeuralNetworkTra
         }
     }
 
-    private readonly IHost _host;
-    private readonly Options _options;
-
     internal NeuralNetworkMulticlassTrainer(IHostEnvironment env, Options options)
+        : base(env, options, nameof(NeuralNetworkMulticlassTrainer))
     {
-        _host = env.Register(nameof(NeuralNetworkMulticlassTrainer));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _options.Validate();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="NetworkTrainingOptions.ValidationFraction"/>
-    /// for validation when set.</summary>
-    public NeuralNetworkTransformer Fit(IDataView input) => Fit(input, null);
-
-    /// <summary>Trains on <paramref name="trainData"/> and validates after every epoch on
-    /// <paramref name="validationData"/> (same schema), for early stopping, the loss curves and the metrics callback.</summary>
-    public NeuralNetworkTransformer Fit(IDataView trainData, IDataView? validationData) =>
-        NeuralNetworkCore.Fit(_host, _options, ClassifierKind.Multiclass, trainData, validationData, CheckLabel,
-            (classCount, device) =>
+    private protected override NeuralNetworkTransformer Fit(IDataView trainData, IDataView? validationData, Device device,
+        int seed) =>
+        NeuralNetworkCore.Fit(Host, TrainerOptions, ClassifierKind.Multiclass, trainData, validationData, device, seed,
+            CheckLabel, classCount =>
             {
-                if (_options.ClassWeights is not { } weights)
+                if (TrainerOptions.ClassWeights is not { } weights)
                     return new CrossEntropyObjective();
                 if (weights.Count != classCount)
                     throw new ArgumentOutOfRangeException(nameof(Options.ClassWeights),
-                        $"Option ClassWeights holds {weights.Count} weights but label column '{_options.LabelColumnName}' has {classCount} classes.");
+                        $"Option ClassWeights holds {weights.Count} weights but label column '{TrainerOptions.LabelColumnName}' has {classCount} classes.");
                 return new CrossEntropyObjective(tensor(weights.ToArray(), device: device));
             });
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>; checks the feature and label columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var columns = NeuralNetworkCore.CheckColumns(inputSchema, _options);
-        var label = SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label");
+        var columns = NeuralNetworkCore.CheckColumns(inputSchema, TrainerOptions);
+        var label = SchemaChecks.FindColumn(inputSchema, TrainerOptions.LabelColumnName, "label");
         SchemaChecks.CheckKeyLabel(label);
         ClassifierOutputs.AddMulticlassShape(columns, label);
         return new SchemaShape(columns.Values);

@@ -14,30 +14,17 @@ namespace MlNetTriplet;
 /// <summary>Trains a network that embeds each row of a <c>Vector&lt;Single&gt;</c> column (images or plain vectors) so
 /// that rows of the same class lie close together, with a triplet loss over a key-typed label. Create it with
 /// <c>mlContext.Transforms.TripletEmbedding(...)</c>; the fitted transformer adds the embedding column.</summary>
-public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTransformer>
+public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddingOptions, TripletEmbeddingTransformer>
 {
-    private readonly IHost _host;
-    private readonly TripletEmbeddingOptions _options;
-
     internal TripletEmbeddingEstimator(IHostEnvironment env, TripletEmbeddingOptions options)
+        : base(env, options, nameof(TripletEmbeddingEstimator))
     {
-        _host = env.Register(nameof(TripletEmbeddingEstimator));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _options.Validate();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="NetworkTrainingOptions.ValidationFraction"/>
-    /// for validation when set.</summary>
-    public TripletEmbeddingTransformer Fit(IDataView input) => Fit(input, null);
-
-    /// <summary>Trains on <paramref name="trainData"/> and reports the loss on <paramref name="validationData"/> (same
-    /// schema) after every epoch, for early stopping and the metrics callback.</summary>
-    public TripletEmbeddingTransformer Fit(IDataView trainData, IDataView? validationData)
+    private protected override TripletEmbeddingTransformer Fit(IDataView trainData, IDataView? validationData,
+        Device device, int seed)
     {
-        ArgumentNullException.ThrowIfNull(trainData);
-        var o = _options;
-        o.CheckValidationAvailable(validationData is not null || o.ValidationFraction > 0);
-        var device = Devices.ForTraining(o.Device);
+        var o = TrainerOptions;
         var (spec, classCount) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {
@@ -47,7 +34,6 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
                     $"Validation data must match the training data: feature column '{o.FeatureColumnName}' has {validSpec.InputSize} values vs {spec.InputSize}.");
         }
 
-        int seed = o.Seed ?? _host.Rand.Next();
         var train = LabeledFeatures.Read(trainData, o.FeatureColumnName, o.LabelColumnName, spec.InputSize,
             "Training data", o.CancellationToken);
         LabeledFeatures? valid = null;
@@ -70,33 +56,33 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
         var objective = new TripletObjective(o.Mining, o.Distance, o.Loss, o.Margin, o.EffectiveReduction);
         // Validation batches have the training batches' structure (triplets, P x K, size), fixed across epochs.
         var validSampler = valid is null ? null : CreateSampler(valid.Labels, valid.Rows, DefaultSteps(valid.Rows), seed);
-        var history = new NetworkTrainer(o, _host, seed).Fit(network, trainSet, validSet,
+        var history = new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
             CreateSampler(train.Labels, train.Rows, o.StepsPerEpoch ?? DefaultSteps(train.Rows), seed), objective, validSampler);
 
         var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, spec,
             o.InferenceBatchSize, o.Device, history);
-        return new TripletEmbeddingTransformer(_host, description, network);
+        return new TripletEmbeddingTransformer(description, network);
     }
 
     /// <summary>The input schema plus the embedding column; checks the feature and label columns.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var features = SchemaChecks.FindColumn(inputSchema, _options.FeatureColumnName, "feature");
+        var features = SchemaChecks.FindColumn(inputSchema, TrainerOptions.FeatureColumnName, "feature");
         SchemaChecks.CheckFloatVector(features, "feature");
-        SchemaChecks.CheckKeyLabel(SchemaChecks.FindColumn(inputSchema, _options.LabelColumnName, "label"));
+        SchemaChecks.CheckKeyLabel(SchemaChecks.FindColumn(inputSchema, TrainerOptions.LabelColumnName, "label"));
         var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[_options.OutputColumnName] = new SchemaShape.Column(_options.OutputColumnName,
+        columns[TrainerOptions.OutputColumnName] = new SchemaShape.Column(TrainerOptions.OutputColumnName,
             SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         return new SchemaShape(columns.Values);
     }
 
     /// <summary>Batches that use each row about once: as anchors for triplets, as batch members otherwise.</summary>
     private int DefaultSteps(int rows) =>
-        Math.Max(1, rows / (_options.Sampling == TripletSampling.RandomTriplets ? _options.BatchSize : _options.RowsPerBatch));
+        Math.Max(1, rows / (TrainerOptions.Sampling == TripletSampling.RandomTriplets ? TrainerOptions.BatchSize : TrainerOptions.RowsPerBatch));
 
     private IBatchSampler CreateSampler(long[] labels, int rows, int steps, int seed)
     {
-        var o = _options;
+        var o = TrainerOptions;
         return o.Sampling switch
         {
             TripletSampling.RandomTriplets => new RandomTripletSampler(labels, o.BatchSize, steps, seed),
@@ -109,7 +95,7 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
     /// label column: two classes for negatives, two rows in a class for positives, enough rows and classes for P x K.</summary>
     private void CheckClasses(LabeledFeatures data, string dataName)
     {
-        var o = _options;
+        var o = TrainerOptions;
         var counts = ClassIndex.Build(data.Labels).ToDictionary(p => p.Key, p => p.Value.Count);
         string column = $"label column '{o.LabelColumnName}'";
         if (counts.Count < 2)
@@ -138,7 +124,7 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
 
     private (EmbeddingNetworkSpec spec, int classCount) CheckSchema(DataViewSchema schema)
     {
-        var o = _options;
+        var o = TrainerOptions;
         var features = SchemaChecks.FindColumn(schema, o.FeatureColumnName, "feature");
         int size = SchemaChecks.CheckFloatVector(features, "feature");
         var label = SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");

@@ -22,7 +22,7 @@ public static partial class TrainingPlots
     /// <summary>Saves the loss curves of <paramref name="history"/> as a PNG: training and validation loss per epoch,
     /// and beside them training and validation accuracy (in %) when the history has accuracies. A dashed vertical line
     /// marks <see cref="TrainingHistory.BestEpoch"/> when it is not the last epoch (early stopping restored it).</summary>
-    /// <param name="history">The run, e.g. <see cref="CnnClassifierTransformer.History"/>.</param>
+    /// <param name="history">The run, e.g. <see cref="NetworkTransformer.History"/>.</param>
     /// <param name="pngPath">The file to write; its folder is created when missing.</param>
     /// <param name="title">Figure title. Default: "Training history".</param>
     /// <param name="width">Image width in pixels (at least 100). Default 900.</param>

@@ -117,6 +117,9 @@ public abstract class NetworkTrainingOptions
     /// harmless for other code; set false to leave the allocator alone. Default true.</summary>
     public bool TuneNativeAllocator { get; set; } = true;
 
+    /// <summary>A shallow copy, which an estimator keeps so later changes to the caller's object do not reach it.</summary>
+    internal NetworkTrainingOptions Clone() => (NetworkTrainingOptions)MemberwiseClone();
+
     internal virtual void Validate()
     {
         Check(NumberOfEpochs >= 1, nameof(NumberOfEpochs), "must be at least 1");

@@ -8,41 +8,30 @@ using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
 
-[assembly: LoadableClass(typeof(TripletEmbeddingTransformer), null, typeof(SignatureLoadModel),
-    "MlNetTriplet triplet embedding", TripletEmbeddingTransformer.LoaderSignature)]
-
 namespace MlNetTriplet;
 
 /// <summary>A trained embedding network. <see cref="BatchedTransformer.Transform"/> adds the embedding column
 /// (<c>Vector&lt;Single, EmbeddingSize&gt;</c>), computed lazily in batches inside the cursor. Saves and loads with
 /// <c>mlContext.Model</c>; works with <c>PredictionEngine</c>.</summary>
-public sealed class TripletEmbeddingTransformer : BatchedTransformer, IDisposable
+public sealed class TripletEmbeddingTransformer : NetworkTransformer
 {
-    internal const string LoaderSignature = "MlNetTripletEmbedding";
+    private static readonly ModelFormat Format = ModelFormats.Triplet;
 
-    // 0x00010001: first format (description JSON, Network.bin).
-    private static VersionInfo Version => new("MLNTTRPE", verWrittenCur: 0x00010001, verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001, loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(TripletEmbeddingTransformer).Assembly.GetName().Name);
-
-    private readonly IHost _host;
     private readonly Description _description;
-    private readonly EmbeddingNetwork _network;
-    private readonly NetworkRunner _runner;
 
-    internal TripletEmbeddingTransformer(IHostEnvironment env, Description description, EmbeddingNetwork network)
+    internal TripletEmbeddingTransformer(Description description, EmbeddingNetwork network)
+        : this(description, new NetworkRunner(network, description.Network.RowShape, description.Network.EmbeddingSize,
+            Devices.ForInference(description.Device)))
     {
-        _host = env.Register(nameof(TripletEmbeddingTransformer));
-        _description = description;
-        _network = network;
-        int size = description.Network.EmbeddingSize;
-        _runner = new NetworkRunner(network, description.Network.RowShape, size, Devices.ForInference(description.Device));
-        var output = OutputColumn.Vector(description.OutputColumnName, size, DataViewSchema.Annotations.Empty);
-        Mapping = new NetworkMapping(description.FeatureColumnName, _runner, [output], description.InferenceBatchSize,
-            "feature");
     }
 
-    private protected override NetworkMapping Mapping { get; }
+    private TripletEmbeddingTransformer(Description description, NetworkRunner runner)
+        : base(runner, new NetworkMapping(description.FeatureColumnName, runner,
+            [OutputColumn.Vector(description.OutputColumnName, description.Network.EmbeddingSize, DataViewSchema.Annotations.Empty)],
+            description.InferenceBatchSize, "feature"), description.History)
+    {
+        _description = description;
+    }
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, string OutputColumnName, EmbeddingNetworkSpec Network,
@@ -69,21 +58,11 @@ public sealed class TripletEmbeddingTransformer : BatchedTransformer, IDisposabl
     /// <summary>True when every embedding has unit L2 norm.</summary>
     public bool IsNormalized => _description.Network.Normalize;
 
-    /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
-    public TrainingHistory? History => _description.History;
+    private protected override void SaveModel(ModelSaveContext ctx) => Format.SaveNetwork(ctx, _description, Network);
 
-    private protected override void SaveModel(ModelSaveContext ctx) => ModelStreams.Save(ctx, Version, _description, _network);
-
-    private static TripletEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    private static BatchedTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => FailedModel.LoadOrFail(ctx, () =>
     {
-        const string what = "triplet embedding";
-        var description = ModelStreams.LoadDescription<Description>(ctx, Version, what);
-        var network = new EmbeddingNetwork(description.Network);
-        ModelStreams.LoadNetwork(ctx, network, what);
-        network.to(Devices.ForInference(description.Device));
-        return new TripletEmbeddingTransformer(env, description, network);
-    }
-
-    /// <summary>Frees the network's native memory.</summary>
-    public void Dispose() => _runner.Dispose();
+        var d = Format.LoadDescription<Description>(ctx);
+        return new TripletEmbeddingTransformer(d, Format.LoadNetwork(ctx, new EmbeddingNetwork(d.Network), d.Device));
+    });
 }

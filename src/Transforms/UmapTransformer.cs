@@ -6,9 +6,6 @@ using MlNetTriplet.Persistence;
 using MlNetTriplet.Projection;
 using MlNetTriplet.Transforms;
 
-[assembly: LoadableClass(typeof(UmapTransformer), null, typeof(SignatureLoadModel),
-    "MlNetTriplet UMAP projection", UmapTransformer.LoaderSignature)]
-
 namespace MlNetTriplet;
 
 /// <summary>A fitted UMAP projection. <see cref="BatchedTransformer.Transform"/> adds a
@@ -17,14 +14,8 @@ namespace MlNetTriplet;
 /// it. Computed lazily in batches inside the cursor; saves and loads with <c>mlContext.Model</c>.</summary>
 public sealed class UmapTransformer : BatchedTransformer
 {
-    internal const string LoaderSignature = "MlNetTripletUmap";
     private const string ModelStream = "Umap.bin";
-    private const string What = "UMAP projection";
-
-    // 0x00010001: first format (description JSON, Umap.bin holding UmapModel's own versioned format).
-    private static VersionInfo Version => new("MLNTUMAP", verWrittenCur: 0x00010001, verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001, loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(UmapTransformer).Assembly.GetName().Name);
+    private static readonly ModelFormat Format = ModelFormats.Umap;
 
     private readonly Description _description;
     private readonly UmapModel _model;
@@ -71,16 +62,16 @@ public sealed class UmapTransformer : BatchedTransformer
     {
         if (_model.HasCustomDistance)
             throw new NotSupportedException(
-                $"This {What} was fitted with UmapOptions.CustomDistance, which a model zip cannot hold (ML.NET's loader could not give the distance back). Fit with a built-in UmapMetric to save the pipeline.");
-        ModelStreams.Save(ctx, Version, _description, ModelStream, _model.Write);
+                $"This {Format.What} was fitted with UmapOptions.CustomDistance, which a model zip cannot hold (ML.NET's loader could not give the distance back). Fit with a built-in UmapMetric to save the pipeline.");
+        Format.Save(ctx, _description, null, ModelStream, _model.Write);
     }
 
-    private static UmapTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    private static BatchedTransformer Create(IHostEnvironment env, ModelLoadContext ctx) => FailedModel.LoadOrFail(ctx, () =>
     {
-        var description = ModelStreams.LoadDescription<Description>(ctx, Version, What);
-        var model = ModelStreams.LoadStream(ctx, ModelStream, r => UmapModel.Read(r), "the projection", What);
+        var description = Format.LoadDescription<Description>(ctx);
+        var model = Format.LoadStream(ctx, ModelStream, r => UmapModel.Read(r), "the projection");
         return new UmapTransformer(description, model);
-    }
+    });
 
     /// <summary>The UMAP model as the batched cursor's mapper. <see cref="UmapModel.Transform"/> is thread-safe and
     /// batch-independent, so concurrent cursors need no lock.</summary>

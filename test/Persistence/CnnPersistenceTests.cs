@@ -85,8 +85,24 @@ public sealed class CnnPersistenceTests
     {
         string path = Path.Combine(_dir, "corrupt.zip");
         ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b => b[..(b.Length / 3)]);
+        var e = Assert.Throws<InvalidDataException>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
+        // The first message a user reads says what is wrong, not "Exception has been thrown by the target of an invocation".
+        StringAssert.Contains(e.Message, "CNN classifier in this model zip is corrupt", ModelZip.Describe(e));
+        StringAssert.Contains(e.Message, "Network.bin", ModelZip.Describe(e));
+    }
+
+    [TestMethod]
+    public void Load_EditedNetworkWeights_ThrowsChecksumMismatch()
+    {
+        string path = Path.Combine(_dir, "edited.zip");
+        // Same length, one weight byte changed: TorchSharp alone would load it and predict nonsense.
+        ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Network.bin", StringComparison.Ordinal), b =>
+        {
+            b[b.Length - 3] ^= 0x5A;
+            return b;
+        });
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
-        Assert.IsTrue(ModelZip.Describe(e).Contains("CNN classifier in this model zip is corrupt", StringComparison.Ordinal), ModelZip.Describe(e));
+        StringAssert.Contains(e.Message, "do not match the checksum", ModelZip.Describe(e));
     }
 
     [TestMethod]
@@ -101,8 +117,8 @@ public sealed class CnnPersistenceTests
             BitConverter.GetBytes(0x00020001u).CopyTo(b, at + 4);
             return b;
         });
-        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
-        Assert.IsTrue(ModelZip.Describe(e).Contains("newer MlNetTriplet", StringComparison.Ordinal), ModelZip.Describe(e));
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
+        StringAssert.Contains(e.Message, "newer MlNetTriplet", e.ToString());
     }
 
     private static bool Contains(string entry)
