@@ -63,6 +63,17 @@ internal static class SchemaChecks
         return column;
     }
 
+    /// <summary>Throws when <paramref name="data"/> has no rows (one cursor step, no column read).</summary>
+    public static void CheckNotEmpty(IDataView data, string dataName)
+    {
+        if (data.GetRowCount() is > 0)
+            return;
+        using var cursor = data.GetRowCursor([]);
+        if (!cursor.MoveNext())
+            throw new InvalidDataException(
+                $"{dataName} is empty: it has no rows. A filter or split that removed every row, or an empty file?");
+    }
+
     public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, string actual) =>
         new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}.");
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Data;
 using MlNetTriplet.Training;
 using static TorchSharp.torch;
 
@@ -36,6 +37,10 @@ public abstract class NetworkEstimator<TOptions, TTransformer> : IEstimator<TTra
     public TTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
+        // Before the label checks: MapValueToKey fitted on no rows makes a one-value key, which would read as "one class".
+        SchemaChecks.CheckNotEmpty(trainData, "Training data");
+        if (validationData is not null)
+            SchemaChecks.CheckNotEmpty(validationData, "Validation data");
         TrainerOptions.CheckValidationAvailable(validationData is not null || TrainerOptions.ValidationFraction > 0);
         var device = Devices.ForTraining(TrainerOptions.Device);
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();

@@ -13,8 +13,8 @@ public enum EmbeddingDistance
 /// <summary>Options of <see cref="EmbeddingCatalog.Evaluate"/>.</summary>
 public sealed class EmbeddingEvaluationOptions
 {
-    /// <summary>Neighbours voting in the k-NN accuracy; default 10. When fewer rows are available it uses them all
-    /// (the count used is <see cref="EmbeddingMetrics.KnnNeighborCount"/>).</summary>
+    /// <summary>Neighbours voting in the k-NN accuracy; default 10. More than the rows that can vote (the reference
+    /// rows, or the other evaluated rows) is an error rather than a silently smaller vote.</summary>
     public int KnnNeighborCount { get; set; } = 10;
 
     /// <summary>Distance between embeddings; default <see cref="EmbeddingDistance.Euclidean"/>.</summary>

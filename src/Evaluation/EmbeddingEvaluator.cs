@@ -34,7 +34,10 @@ internal static class EmbeddingEvaluator
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
         var packed = PackedRows.Pack(data.Rows, n, data.Dims, options.Distance, po);
-        int k = Math.Min(options.KnnNeighborCount, reference?.Count ?? n - 1);
+        int k = options.KnnNeighborCount, voters = reference?.Count ?? n - 1;
+        if (k > voters)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"KnnNeighborCount is {k} but only {voters} {(reference is null ? "other rows" : "reference rows")} can vote: set KnnNeighborCount to {voters} or less.");
 
         var precisionAt1 = new double[n];
         var rPrecision = new double[n];

@@ -18,5 +18,10 @@ internal static class Devices
     /// <summary>A model trained on a GPU still loads and predicts on a machine without one.</summary>
     public static Device ForInference(string device) => IsCuda(device) && !cuda.is_available() ? CPU : torch.device(device);
 
+    /// <summary>The device strings the options accept: TorchSharp ships CPU and CUDA backends only.</summary>
+    public static bool IsKnown(string? device) =>
+        device is not null && System.Text.RegularExpressions.Regex.IsMatch(device, "^(cpu|cuda(:[0-9]+)?)$",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     private static bool IsCuda(string device) => device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,3 +1,5 @@
+using MlNetTriplet.Training;
+
 namespace MlNetTriplet;
 
 /// <summary>Optimiser used by the training loop.</summary>
@@ -138,6 +140,8 @@ public abstract class NetworkTrainingOptions
         Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must be zero or positive");
         Check(!ResumeFromCheckpoint || CheckpointDirectory is not null, nameof(ResumeFromCheckpoint),
             "needs CheckpointDirectory");
+        Check(Devices.IsKnown(Device), nameof(Device),
+            $"must be \"cpu\", \"cuda\" or \"cuda:N\" (a TorchSharp device; got \"{Device}\")");
     }
 
     /// <summary>Early stopping watches validation figures: estimators call this before reading any data.</summary>

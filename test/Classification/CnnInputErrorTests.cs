@@ -118,6 +118,25 @@ public sealed class CnnInputErrorTests
     }
 
     [TestMethod]
+    public void Fit_PipelineOnEmptyData_ThrowsSayingEmptyNotOneClass()
+    {
+        var ml = new MLContext(seed: 1);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Cnn(SmallOptions()));
+        var e = Expect.AnyException(() => pipeline.Fit(Rows(ml, [])));
+        StringAssert.Contains(e.Message, "Training data is empty");
+    }
+
+    [TestMethod]
+    public void Options_WithUnknownDevice_ThrowsNamingOptionAndAcceptedValues()
+    {
+        var options = SmallOptions();
+        options.Device = "tpu";
+        var e = Expect.AnyException(() => new MLContext().MulticlassClassification.Trainers.Cnn(options));
+        StringAssert.Contains(e.Message, "Device");
+        StringAssert.Contains(e.Message, "\"cuda:N\"");
+    }
+
+    [TestMethod]
     public void Fit_WithOneClass_ThrowsNeedsTwoClasses()
     {
         var ml = new MLContext(seed: 1);

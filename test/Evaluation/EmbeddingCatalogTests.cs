@@ -117,4 +117,14 @@ public sealed class EmbeddingCatalogTests
             ml.Embeddings().Evaluate(EmbeddingViews.Create(ml, Data.Rows, Dims, Enumerable.Range(0, 120).ToArray()))).Message,
             "no row has a same-class partner");
     }
+
+    [TestMethod]
+    public void Evaluate_WithMoreNeighborsThanRows_ThrowsNamingTheOption()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new EmbeddingEvaluationOptions { KnnNeighborCount = Data.Labels.Length };
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            ml.Embeddings().Evaluate(EmbeddingViews.Create(ml, Data.Rows, Dims, Data.Labels), options: options));
+        StringAssert.Contains(e.Message, $"KnnNeighborCount is {Data.Labels.Length} but only {Data.Labels.Length - 1} other rows");
+    }
 }
