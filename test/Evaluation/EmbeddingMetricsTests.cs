@@ -43,8 +43,9 @@ public sealed class EmbeddingMetricsTests
         var m = Evaluate(Line, LineLabels, 1, new() { KnnNeighborCount = 2 });
         Assert.AreEqual(3.0 / 7, m.KnnAccuracy, 1e-12);
         Assert.AreEqual(0, m.ReferenceRows);
-        // More neighbours than other rows: all six vote.
-        Assert.AreEqual(6, Evaluate(Line, LineLabels, 1, new() { KnnNeighborCount = 50 }).KnnNeighborCount);
+        // Every other row voting is allowed; more neighbours than that is refused, not silently clamped.
+        Assert.AreEqual(6, Evaluate(Line, LineLabels, 1, new() { KnnNeighborCount = 6 }).KnnNeighborCount);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Evaluate(Line, LineLabels, 1, new() { KnnNeighborCount = 7 }));
     }
 
     [TestMethod]
