@@ -11,11 +11,20 @@ namespace MlNetTriplet.Training;
 /// checkpoints. Every estimator plugs its network, data, sampler and objective into it.</summary>
 internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host, long seed)
 {
-    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s batches as <paramref name="sampler"/> draws
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s rows as <paramref name="sampler"/> draws
     /// them; <paramref name="validationSampler"/> gives the validation batches when the objective needs the training
     /// batches' structure (triplets), null evaluates consecutive rows in inference-sized chunks.</summary>
     public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
-        IBatchSampler sampler, ITrainingObjective objective, IBatchSampler? validationSampler = null)
+        IBatchSampler sampler, ITrainingObjective objective, IBatchSampler? validationSampler = null) =>
+        Fit(model, new SampledBatches(train, sampler),
+            validation is null ? null
+                : new SampledBatches(validation, validationSampler ?? new ChunkSampler(validation.Count, options.InferenceBatchSize)),
+            objective);
+
+    /// <summary>Trains <paramref name="parts"/> of <paramref name="model"/> (default: all of it) on
+    /// <paramref name="train"/>'s batches, evaluating <paramref name="validation"/>'s batches after every epoch.</summary>
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation,
+        ITrainingObjective objective, TrainableParts? parts = null)
     {
         options.CheckValidationAvailable(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
@@ -24,11 +33,13 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             NativeAllocator.Tune();
         using var channel = host.Start("Training");
 
-        var parameters = model.parameters().ToList();
-        var penalised = model.named_parameters()
-            .Where(p => p.name.EndsWith("weight", StringComparison.Ordinal) && p.parameter.dim() > 1)
-            .Select(p => (Tensor)p.parameter).ToList();
-        using var optimizer = CreateOptimizer(parameters);
+        parts ??= TrainableParts.All(model);
+        foreach (var frozen in parts.Frozen)
+            foreach (var p in frozen.parameters())
+                p.requires_grad = false;
+        var trained = parts.Groups.SelectMany(g => g.Parameters).ToList();
+        var penalised = trained.Where(p => p.dim() > 1).Select(p => (Tensor)p).ToList();
+        using var optimizer = CreateOptimizer(parts.Groups);
         var checkpoint = options.CheckpointDirectory is null ? null : new Checkpoint(options.CheckpointDirectory);
         using var best = new WeightSnapshot();
         var state = options.ResumeFromCheckpoint && checkpoint?.Exists == true
@@ -41,34 +52,37 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         for (int epoch = state.Epochs.Count; epoch < options.NumberOfEpochs; epoch++)
         {
             double lr = LearningRateAt(epoch);
-            foreach (var group in optimizer.ParamGroups)
-                group.LearningRate = lr;
+            foreach (var (group, factor) in optimizer.ParamGroups.Zip(parts.Groups.Select(g => g.LearningRateFactor)))
+                group.LearningRate = lr * factor;
             random.manual_seed(ShuffledBatchSampler.SeedFor(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
             model.train();
+            foreach (var frozen in parts.Frozen)
+                frozen.eval();
 
             double lossSum = 0;
             long seen = 0, correct = 0;
+            int step = 0;
+            var progress = new ProgressReporter(options.ProgressCallback, channel, TrainingPhase.Training, epoch + 1,
+                options.NumberOfEpochs, train.StepsPerEpoch);
             var clock = Stopwatch.StartNew();
-            foreach (var batch in sampler.Batches(epoch))
+            foreach (var batch in train.Batches(epoch))
             {
-                using var indices = batch;
+                using var owned = batch;
                 options.CancellationToken.ThrowIfCancellationRequested();
                 host.CheckAlive();
                 using var scope = NewDisposeScope();
-                var x = train.Features.index_select(0, indices);
-                var y = train.Labels.index_select(0, indices);
-                var output = model.forward(x);
-                var loss = objective.Loss(output, y);
+                var output = model.forward(batch.Features);
+                var loss = objective.Loss(output, batch.Labels);
                 var total = AddPenalties(loss, penalised);
                 optimizer.zero_grad();
                 total.backward();
                 if (options.GradientClipValue is double clipValue)
-                    nn.utils.clip_grad_value_(parameters, clipValue);
+                    nn.utils.clip_grad_value_(trained, clipValue);
                 if (options.GradientClipNorm is double clipNorm)
-                    nn.utils.clip_grad_norm_(parameters, clipNorm);
+                    nn.utils.clip_grad_norm_(trained, clipNorm);
                 optimizer.step();
 
-                long n = indices.shape[0];
+                long n = batch.Count;
                 float value = loss.item<float>();
                 if (!float.IsFinite(value))
                     throw new InvalidOperationException(
@@ -76,12 +90,13 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
                 lossSum += value * n;
                 seen += n;
                 if (objective.ReportsAccuracy)
-                    correct += objective.CountCorrect(output, y);
+                    correct += objective.CountCorrect(output, batch.Labels);
+                progress.Step(++step, seen, lossSum / seen);
             }
             clock.Stop();
 
             (double loss, double? accuracy)? valid = validation is null ? null
-                : Evaluate(model, validation, objective, validationSampler);
+                : Evaluate(model, validation, objective, channel, epoch + 1);
             var metrics = new EpochMetrics(epoch + 1, lossSum / Math.Max(seen, 1),
                 objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null,
                 valid?.loss, valid?.accuracy, lr, clock.Elapsed.TotalSeconds, seen);
@@ -118,35 +133,41 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         return new TrainingHistory(state.Epochs.ToArray(), kept, stoppedEarly);
     }
 
-    /// <summary>Mean loss (and accuracy) over a dataset, in eval mode without gradients: over the batches of
-    /// <paramref name="sampler"/>'s first epoch (the same batches every time) when given, else over consecutive chunks.</summary>
+    /// <summary>Mean loss (and accuracy) over a dataset, in inference-sized chunks, in eval mode without gradients.</summary>
     internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data,
-        ITrainingObjective objective, IBatchSampler? sampler = null)
+        ITrainingObjective objective)
+    {
+        using var channel = host.Start("Evaluation");
+        return Evaluate(model, new SampledBatches(data, new ChunkSampler(data.Count, options.InferenceBatchSize)),
+            objective, channel, 0);
+    }
+
+    /// <summary>Mean loss (and accuracy) over <paramref name="data"/>'s epoch-0 batches (the same every time), in
+    /// eval mode without gradients.</summary>
+    private (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource data,
+        ITrainingObjective objective, IChannel channel, int epoch)
     {
         model.eval();
         using var noGrad = no_grad();
         double lossSum = 0;
         long correct = 0, seen = 0;
-        foreach (var batch in sampler?.Batches(0) ?? Chunks(data.Count))
+        int step = 0;
+        var progress = new ProgressReporter(options.ProgressCallback, channel, TrainingPhase.Validating, epoch,
+            options.NumberOfEpochs, data.StepsPerEpoch);
+        foreach (var batch in data.Batches(0))
         {
-            using var indices = batch;
+            using var owned = batch;
+            options.CancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var x = data.Features.index_select(0, indices);
-            var y = data.Labels.index_select(0, indices);
-            var output = model.forward(x);
-            long n = indices.shape[0];
-            lossSum += objective.Loss(output, y).item<float>() * n;
+            var output = model.forward(batch.Features);
+            long n = batch.Count;
+            lossSum += objective.Loss(output, batch.Labels).item<float>() * n;
             if (objective.ReportsAccuracy)
-                correct += objective.CountCorrect(output, y);
+                correct += objective.CountCorrect(output, batch.Labels);
             seen += n;
+            progress.Step(++step, seen, null);
         }
         return (lossSum / Math.Max(seen, 1), objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null);
-    }
-
-    private IEnumerable<Tensor> Chunks(long count)
-    {
-        for (long start = 0; start < count; start += options.InferenceBatchSize)
-            yield return arange(start, Math.Min(start + options.InferenceBatchSize, count), dtype: ScalarType.Int64);
     }
 
     private Tensor AddPenalties(Tensor loss, List<Tensor> weights)
@@ -161,10 +182,12 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         return total;
     }
 
-    private OptimizerHelper CreateOptimizer(IEnumerable<Parameter> parameters) => options.Optimizer switch
+    private OptimizerHelper CreateOptimizer(IReadOnlyList<ParameterGroup> groups) => options.Optimizer switch
     {
-        OptimizerKind.Adam => optim.Adam(parameters, options.LearningRate),
-        OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum),
+        OptimizerKind.Adam => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateFactor)),
+            options.LearningRate),
+        OptimizerKind.Sgd => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, options.LearningRate * g.LearningRateFactor,
+            momentum: options.Momentum)), options.LearningRate, momentum: options.Momentum),
         _ => throw new ArgumentOutOfRangeException(nameof(options), $"Unknown optimizer {options.Optimizer}."),
     };
 

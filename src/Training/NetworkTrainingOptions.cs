@@ -95,6 +95,11 @@ public abstract class NetworkTrainingOptions
     /// <summary>Called after every epoch with its figures (also written to <c>MLContext.Log</c>).</summary>
     public Action<EpochMetrics>? MetricsCallback { get; set; }
 
+    /// <summary>Called within epochs (steps done, examples per second, time left) about twice a second and at the end
+    /// of every phase, so a long epoch shows progress; <c>MLContext.Log</c> also gets a line every ten seconds while a
+    /// phase runs. Default null.</summary>
+    public Action<TrainingProgress>? ProgressCallback { get; set; }
+
     /// <summary>Stops training (with <see cref="OperationCanceledException"/>) between two steps.</summary>
     public CancellationToken CancellationToken { get; set; }
 

@@ -36,6 +36,9 @@ internal sealed class TensorDataset : IDisposable
 /// <summary>Which rows form each batch of an epoch.</summary>
 internal interface IBatchSampler
 {
+    /// <summary>Batches in each epoch.</summary>
+    int StepsPerEpoch { get; }
+
     /// <summary>Row indices (int64 tensors) of each batch of the given 0-based epoch, deterministic for it. The caller
     /// owns (disposes) each tensor.</summary>
     IEnumerable<Tensor> Batches(int epoch);
@@ -45,6 +48,8 @@ internal interface IBatchSampler
 /// batch is kept, as PyTorch's DataLoader does by default.</summary>
 internal sealed class ShuffledBatchSampler(int count, int batchSize, long seed) : IBatchSampler
 {
+    public int StepsPerEpoch => (count + batchSize - 1) / batchSize;
+
     public IEnumerable<Tensor> Batches(int epoch)
     {
         using var generator = new Generator(unchecked((ulong)SeedFor(seed, epoch)));
@@ -55,4 +60,16 @@ internal sealed class ShuffledBatchSampler(int count, int batchSize, long seed) 
 
     /// <summary>Derives a per-epoch seed so an epoch can be replayed alone (resume from a checkpoint).</summary>
     internal static long SeedFor(long seed, int epoch) => unchecked(seed * 1_000_003L + epoch * 7919L + 17);
+}
+
+/// <summary>Consecutive rows in chunks, the same every epoch: evaluation batches.</summary>
+internal sealed class ChunkSampler(int count, int batchSize) : IBatchSampler
+{
+    public int StepsPerEpoch => (count + batchSize - 1) / batchSize;
+
+    public IEnumerable<Tensor> Batches(int epoch)
+    {
+        for (long start = 0; start < count; start += batchSize)
+            yield return arange(start, Math.Min(start + batchSize, count), dtype: ScalarType.Int64);
+    }
 }

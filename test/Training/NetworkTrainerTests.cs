@@ -83,6 +83,32 @@ public sealed class NetworkTrainerTests
     }
 
     [TestMethod]
+    public void ProgressCallback_ReportsWithinLongEpochsAndAtEachPhasesEnd()
+    {
+        using var train = Data(0, 3000);
+        using var valid = Data(0, 500);
+        using var model = Mlp(3);
+        var reports = new List<TrainingProgress>();
+        // Batches of 2: 1,500 steps per epoch, well over the half-second reporting interval.
+        var options = new CnnClassifierTrainer.Options { NumberOfEpochs = 2, BatchSize = 2, ProgressCallback = reports.Add };
+        var history = Train(model, options, train, valid);
+
+        foreach (var epoch in history.Epochs)
+        {
+            var steps = reports.Where(r => r.Phase == TrainingPhase.Training && r.Epoch == epoch.Epoch).ToList();
+            var last = steps[^1];
+            Assert.AreEqual(1500, last.Steps);
+            Assert.AreEqual(last.Steps, last.Step);
+            Assert.AreEqual(3000, last.Examples);
+            Assert.AreEqual(epoch.TrainLoss, last.Loss!.Value, 1e-9);
+            Assert.AreEqual(0, last.SecondsLeft);
+            if (epoch.Seconds > 1)
+                Assert.IsTrue(steps.Any(r => r.Step < r.Steps && r.SecondsLeft > 0), $"epoch {epoch.Epoch} ran {epoch.Seconds:F1} s without a report");
+            Assert.AreEqual(500, reports.Last(r => r.Phase == TrainingPhase.Validating && r.Epoch == epoch.Epoch).Examples);
+        }
+    }
+
+    [TestMethod]
     public void L2Penalty_ShrinksTheWeights()
     {
         using var train = Data(0, 2000);

@@ -54,6 +54,8 @@ namespace MlNetTriplet.Training.Sampling
             (_triplets, _steps, _seed) = (triplets, stepsPerEpoch, seed);
         }
 
+        public int StepsPerEpoch => _steps;
+
         public IEnumerable<Tensor> Batches(int epoch)
         {
             var random = new Random(unchecked((int)ShuffledBatchSampler.SeedFor(_seed, epoch)));
@@ -95,6 +97,8 @@ namespace MlNetTriplet.Training.Sampling
                     $"{classesPerBatch} classes per batch, but only {_pools.Length} classes have at least two rows.", nameof(labels));
             (_p, _k, _steps, _seed) = (classesPerBatch, samplesPerClass, stepsPerEpoch, seed);
         }
+
+        public int StepsPerEpoch => _steps;
 
         public IEnumerable<Tensor> Batches(int epoch)
         {
