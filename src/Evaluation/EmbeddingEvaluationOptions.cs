@@ -13,9 +13,10 @@ public enum EmbeddingDistance
 /// <summary>Options of <see cref="EmbeddingCatalog.Evaluate"/>.</summary>
 public sealed class EmbeddingEvaluationOptions
 {
-    /// <summary>Neighbours voting in the k-NN accuracy; default 10. More than the rows that can vote (the reference
-    /// rows, or the other evaluated rows) is an error rather than a silently smaller vote.</summary>
-    public int KnnNeighborCount { get; set; } = 10;
+    /// <summary>Neighbours voting in the k-NN accuracy. Default null: 10, or every row that can vote when fewer can
+    /// (the count used is <see cref="EmbeddingMetrics.KnnNeighborCount"/>). A value you set that is larger than the
+    /// rows that can vote (the reference rows, or the other evaluated rows) is an error, not a silently smaller vote.</summary>
+    public int? KnnNeighborCount { get; set; }
 
     /// <summary>Distance between embeddings; default <see cref="EmbeddingDistance.Euclidean"/>.</summary>
     public EmbeddingDistance Distance { get; set; } = EmbeddingDistance.Euclidean;

@@ -9,6 +9,8 @@ internal sealed record LabeledEmbeddings(float[] Rows, int[] Labels, int Count, 
 /// <summary>The metrics of <see cref="EmbeddingMetrics"/> on plain arrays.</summary>
 internal static class EmbeddingEvaluator
 {
+    private const int DefaultNeighbors = 10;
+
     /// <param name="data">Rows evaluated (queries and, for the retrieval metrics, the gallery).</param>
     /// <param name="reference">Gallery of the k-NN vote, or null for leave-one-out within <paramref name="data"/>.</param>
     /// <param name="options">Options, validated.</param>
@@ -34,7 +36,7 @@ internal static class EmbeddingEvaluator
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
         var packed = PackedRows.Pack(data.Rows, n, data.Dims, options.Distance, po);
-        int k = options.KnnNeighborCount, voters = reference?.Count ?? n - 1;
+        int voters = reference?.Count ?? n - 1, k = options.KnnNeighborCount ?? Math.Min(DefaultNeighbors, voters);
         if (k > voters)
             throw new ArgumentOutOfRangeException(nameof(options),
                 $"KnnNeighborCount is {k} but only {voters} {(reference is null ? "other rows" : "reference rows")} can vote: set KnnNeighborCount to {voters} or less.");

@@ -23,7 +23,7 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
     private const uint Current = 0x00010002, FirstWithChecksums = 0x00010002, Oldest = 0x00010001;
     private const string NetworkStream = "Network.bin";
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,

@@ -37,7 +37,7 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
 
     private static NetworkRunner Runner(Description d, CnnModule network) =>
         new(network, [d.ImageShape.Channels, d.ImageShape.Height, d.ImageShape.Width], d.ClassCount,
-            Devices.ForInference(d.Device), logits => nn.functional.softmax(logits, 1));
+            Devices.ForInference(d.Device), x => nn.functional.softmax(network.forward(x), 1));
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, ImageShape ImageShape, CnnArchitecture Architecture,

@@ -15,12 +15,11 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
     private readonly bool _batched;
     private readonly int _width, _outWidth;
     private readonly float[] _inputBatch, _outputBatch;
-    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly IRowInput? _reader;
     private readonly ColumnCache[] _caches;
     private readonly ValueGetter<DataViewRowId> _inputIds;
     private readonly DataViewRowId[] _ids;
     private readonly long[] _batches;
-    private VBuffer<float> _featureBuffer;
     private int _slot = -1, _filled;
     private long _position = -1;
 
@@ -50,7 +49,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         _outputBatch = new float[size * _outWidth];
         _ids = new DataViewRowId[size];
         _batches = new long[size];
-        _features = input.GetGetter<VBuffer<float>>(input.Schema[featureIndex]);
+        _reader = mapping.Input.Bind(input, input.Schema[featureIndex]);
         var caches = new List<ColumnCache>();
         for (int i = 0; i < inputCount; i++)
         {
@@ -112,8 +111,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         int capacity = _ids.Length;
         while (_filled < capacity && _input.MoveNext())
         {
-            _mapping.ReadFeatures(_features!, ref _featureBuffer, _inputBatch.AsSpan(_filled * _width, _width),
-                _position + 1 + _filled);
+            _reader!.Capture(_filled, _inputBatch, _position + 1 + _filled);
             foreach (var cache in _caches)
                 cache.Store(_filled);
             _inputIds(ref _ids[_filled]);
@@ -122,6 +120,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         }
         if (_filled == 0)
             return false;
+        _reader!.Complete(_inputBatch, _filled);
         _mapping.Mapper.Run(_inputBatch, _filled, _outputBatch);
         return true;
     }

@@ -27,20 +27,34 @@ internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSche
 }
 
 /// <summary>What a fitted batched transformer (a network, a projection) does to a schema and to rows: one input
-/// vector column through an <see cref="IBatchMapper"/> into a few output columns. Immutable and shared by every
-/// cursor.</summary>
-internal sealed class NetworkMapping(string inputColumn, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs,
-    int batchSize, string inputRole)
+/// column through an <see cref="IBatchMapper"/> into a few output columns. Immutable and shared by every cursor.</summary>
+internal sealed class NetworkMapping
 {
-    public string InputColumn { get; } = inputColumn;
-    public IBatchMapper Mapper { get; } = mapper;
-    public IReadOnlyList<OutputColumn> Outputs { get; } = outputs;
-    public int BatchSize { get; } = batchSize;
+    public NetworkMapping(IInputColumn input, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize)
+    {
+        if (input.Width != mapper.InputWidth)
+            throw new ArgumentException($"The input column gives {input.Width} values per row; the mapper takes {mapper.InputWidth}.");
+        Input = input;
+        Mapper = mapper;
+        Outputs = outputs;
+        BatchSize = batchSize;
+    }
+
+    /// <summary>A mapping whose input is a <c>Vector&lt;Single&gt;</c> of the mapper's width.</summary>
+    public NetworkMapping(string inputColumn, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize,
+        string inputRole) : this(new VectorInput(inputColumn, inputRole, mapper.InputWidth), mapper, outputs, batchSize)
+    {
+    }
+
+    public IInputColumn Input { get; }
+    public IBatchMapper Mapper { get; }
+    public IReadOnlyList<OutputColumn> Outputs { get; }
+    public int BatchSize { get; }
 
     public int CheckInput(DataViewSchema schema)
     {
-        var column = SchemaChecks.FindColumn(schema, InputColumn, inputRole);
-        SchemaChecks.CheckFloatVector(column, inputRole, Mapper.InputWidth);
+        var column = SchemaChecks.FindColumn(schema, Input.Name, Input.Role);
+        Input.Check(column);
         return column.Index;
     }
 
@@ -52,18 +66,6 @@ internal sealed class NetworkMapping(string inputColumn, IBatchMapper mapper, IR
         foreach (var output in Outputs)
             builder.AddColumn(output.Name, output.Type, output.Annotations);
         return builder.ToSchema();
-    }
-
-    /// <summary>Reads row <paramref name="row"/>'s features into <paramref name="destination"/>, refusing values that
-    /// would silently give a wrong answer.</summary>
-    public void ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Span<float> destination, long row)
-    {
-        getter(ref buffer);
-        buffer.CopyTo(destination);
-        for (int i = 0; i < destination.Length; i++)
-            if (!float.IsFinite(destination[i]))
-                throw new InvalidDataException(
-                    $"Row {row} of {inputRole} column '{InputColumn}' holds {destination[i]} at slot {i}; expected finite numbers.");
     }
 }
 

@@ -39,8 +39,7 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
         private readonly DataViewRow _input;
         private readonly bool[] _active;
         private readonly float[] _features, _output;
-        private readonly ValueGetter<VBuffer<float>>? _getFeatures;
-        private VBuffer<float> _buffer;
+        private readonly IRowInput? _reader;
         private long _computedAt = -1;
 
         public Row(NetworkRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
@@ -53,8 +52,9 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
             var mapper = parent._mapping.Mapper;
             _features = new float[mapper.InputWidth];
             _output = new float[mapper.OutputWidth];
-            if (input.IsColumnActive(input.Schema[parent._featureIndex]))
-                _getFeatures = input.GetGetter<VBuffer<float>>(input.Schema[parent._featureIndex]);
+            var inputColumn = input.Schema[parent._featureIndex];
+            if (input.IsColumnActive(inputColumn))
+                _reader = parent._mapping.Input.Bind(input, inputColumn);
         }
 
         public override DataViewSchema Schema => _parent.OutputSchema;
@@ -69,9 +69,10 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
             {
                 if (_computedAt != _input.Position || _computedAt < 0)
                 {
-                    var getter = _getFeatures ?? throw new InvalidOperationException(
-                        $"Feature column '{_parent._mapping.InputColumn}' is not active on the input row.");
-                    _parent._mapping.ReadFeatures(getter, ref _buffer, _features, _input.Position);
+                    var reader = _reader ?? throw new InvalidOperationException(
+                        $"Input column '{_parent._mapping.Input.Name}' is not active on the input row.");
+                    reader.Capture(0, _features, _input.Position);
+                    reader.Complete(_features, 1);
                     _parent._mapping.Mapper.Run(_features, 1, _output);
                     _computedAt = _input.Position;
                 }

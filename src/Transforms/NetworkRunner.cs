@@ -10,16 +10,21 @@ internal sealed class NetworkRunner : IBatchMapper, IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _module;
     private readonly long[] _rowShape;
-    private readonly Func<Tensor, Tensor>? _postProcess;
+    private readonly Func<Tensor, Tensor> _infer;
     private readonly Device _device;
     private readonly Lock _lock = new();
 
+    /// <param name="module">The trained network (owned: disposed with the runner).</param>
+    /// <param name="rowShape">Shape of one input row.</param>
+    /// <param name="outputWidth">Floats one row's output holds.</param>
+    /// <param name="device">Where the network runs.</param>
+    /// <param name="infer">Batch of inputs to batch of outputs; default the module's forward.</param>
     public NetworkRunner(nn.Module<Tensor, Tensor> module, long[] rowShape, int outputWidth, Device device,
-        Func<Tensor, Tensor>? postProcess = null)
+        Func<Tensor, Tensor>? infer = null)
     {
         _module = module;
         _rowShape = rowShape;
-        _postProcess = postProcess;
+        _infer = infer ?? module.forward;
         _device = device;
         OutputWidth = outputWidth;
         InputWidth = (int)rowShape.Aggregate(1L, (a, b) => a * b);
@@ -38,9 +43,7 @@ internal sealed class NetworkRunner : IBatchMapper, IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var x = tensor(input.AsMemory(0, rows * InputWidth), shape).to(_device);
-            var y = _module.forward(x);
-            if (_postProcess is not null)
-                y = _postProcess(y);
+            var y = _infer(x);
             y.cpu().contiguous().data<float>().CopyTo(output.AsSpan(0, rows * OutputWidth));
         }
     }

@@ -40,7 +40,7 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
 
     private static NetworkRunner Runner(Description d, MlpModule network) => d.Kind == ClassifierKind.Binary
         ? new(network, [d.FeatureCount], 1, Devices.ForInference(d.Device))
-        : new(network, [d.FeatureCount], d.ClassCount, Devices.ForInference(d.Device), logits => nn.functional.softmax(logits, 1));
+        : new(network, [d.FeatureCount], d.ClassCount, Devices.ForInference(d.Device), x => nn.functional.softmax(network.forward(x), 1));
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, int FeatureCount, MlpArchitecture Architecture,
