@@ -50,6 +50,21 @@ public sealed class ResNet18ImageNetTests
     }
 
     [TestMethod]
+    public void Create_FromItsSpec_ThenModuleLoad_RestoresTheNetworkWithItsMeanImage()
+    {
+        var saved = new MemoryStream();
+        Network.Value.save(saved);
+        using var restored = BackboneModule.Create(Network.Value.Spec);
+        restored.load(new MemoryStream(saved.ToArray()));
+        restored.eval();
+        using var noGrad = no_grad();
+        using var batch = BackbonePhotos.Batch();
+        using var expected = Network.Value.forward(batch);
+        using var actual = restored.forward(batch);
+        Assert.IsTrue(BackboneTensors.Same(expected, actual));
+    }
+
+    [TestMethod]
     public void ResNet18ImageNet_WithoutTheFeaturizerPackage_NamesThePackageReferenceToAdd()
     {
         string empty = TestData.TempDirectory();
