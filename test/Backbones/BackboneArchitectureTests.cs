@@ -127,9 +127,9 @@ public sealed class BackboneArchitectureTests
     public void Spec_ThroughTheModelZipsJson_RoundTrips()
     {
         var spec = PretrainedBackbone.ResNet18ImageNet().Spec;
-        string json = JsonSerializer.Serialize(spec, ModelStreams.Json);
+        string json = JsonSerializer.Serialize(spec, ModelFormat.Json);
         StringAssert.Contains(json, "\"ResNet18Cntk\"");
-        Assert.AreEqual(spec, JsonSerializer.Deserialize<BackboneSpec>(json, ModelStreams.Json));
+        Assert.AreEqual(spec, JsonSerializer.Deserialize<BackboneSpec>(json, ModelFormat.Json));
     }
 
     [TestMethod]
