@@ -59,6 +59,9 @@ internal sealed class ImageBatchProducer : IDisposable
         get { lock (_gate) return _created; }
     }
 
+    /// <summary>Whether every worker thread has ended (after the last row, cancellation or <see cref="Dispose"/>).</summary>
+    public bool WorkersStopped => _threads.All(t => !t.IsAlive);
+
     /// <summary>The next batch in order, or null after the last. Valid until the next call; waits while it is
     /// being prepared.</summary>
     /// <exception cref="OperationCanceledException">The cancellation token fired.</exception>
@@ -74,6 +77,7 @@ internal sealed class ImageBatchProducer : IDisposable
                 _held = null;
                 Monitor.PulseAll(_gate);
             }
+            _cancellation.ThrowIfCancellationRequested();
             if (_consumed >= _batches.Count)
                 return null;
             var slot = _slots[_consumed % _readAhead];

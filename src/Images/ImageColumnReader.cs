@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -21,6 +22,7 @@ internal sealed class ImageColumnReader : IDisposable
     private readonly ValueGetter<VBuffer<float>>? _vector;
     private readonly string?[] _paths;
     private readonly long[] _positions;
+    private readonly Exception?[] _errors;
     private readonly ConcurrentBag<ImagePreparer> _preparers = [];
     private ImagePreparer? _capture;
     private MLImage? _current;
@@ -40,6 +42,7 @@ internal sealed class ImageColumnReader : IDisposable
         int capacity = batch.Length / _rowSize;
         _paths = new string?[capacity];
         _positions = new long[capacity];
+        _errors = new Exception?[capacity];
         switch (_kind)
         {
             case ImageInputKind.Path: _path = row.GetGetter<ReadOnlyMemory<char>>(column); break;
@@ -85,15 +88,26 @@ internal sealed class ImageColumnReader : IDisposable
     {
         if (_kind != ImageInputKind.Path || count == 0)
             return;
+        Array.Clear(_errors);
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = _workers },
             Preparer,
             (slot, _, preparer) =>
             {
-                preparer.PrepareFile(_paths[slot]!, 0, _positions[slot], _batch.AsSpan(slot * _rowSize, _rowSize),
-                    $" (row {_positions[slot]} of column '{_columnName}')");
+                try
+                {
+                    preparer.PrepareFile(_paths[slot]!, 0, _positions[slot], _batch.AsSpan(slot * _rowSize, _rowSize),
+                        $" (row {_positions[slot]} of column '{_columnName}')");
+                }
+                catch (Exception e)
+                {
+                    _errors[slot] = e;
+                }
                 return preparer;
             },
             _preparers.Add);
+        // The first failing row in batch order, whichever thread met it first.
+        if (Array.Find(_errors, e => e is not null) is { } error)
+            ExceptionDispatchInfo.Throw(error);
     }
 
     /// <summary>Prepares an ImageAnalytics image (RGBA or BGRA bytes, alpha premultiplied as Skia decoded it).</summary>
