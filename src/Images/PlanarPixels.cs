@@ -18,9 +18,16 @@ internal static class PlanarPixels
     /// <paramref name="order"/>, or 1 grey) as <paramref name="shape"/>.Channels planes of values in [0, 1],
     /// mirrored left-right when <paramref name="flip"/>.</summary>
     public static void Write(ReadOnlySpan<byte> window, int channels, PixelOrder order, bool flip, ImageShape shape,
-        Span<float> destination)
+        Span<float> destination) => Write<float, ToFloat>(window, channels, order, flip, shape, destination);
+
+    /// <summary>As <see cref="Write(ReadOnlySpan{byte}, int, PixelOrder, bool, ImageShape, Span{float})"/>, keeping
+    /// the bytes (0-255).</summary>
+    public static void Write(ReadOnlySpan<byte> window, int channels, PixelOrder order, bool flip, ImageShape shape,
+        Span<byte> destination) => Write<byte, ToByte>(window, channels, order, flip, shape, destination);
+
+    private static void Write<T, TConvert>(ReadOnlySpan<byte> window, int channels, PixelOrder order, bool flip,
+        ImageShape shape, Span<T> destination) where TConvert : IConvert<T>
     {
-        var scaled = Scaled.AsSpan();
         int plane = shape.Height * shape.Width;
         for (int c = 0; c < shape.Channels; c++)
         {
@@ -32,32 +39,27 @@ internal static class PlanarPixels
                 var row = output.Slice(y * shape.Width, shape.Width);
                 if (flip)
                     for (int x = 0, m = shape.Width - 1; x < row.Length; x++)
-                        row[m - x] = scaled[input[x * channels + offset]];
+                        row[m - x] = TConvert.Convert(input[x * channels + offset]);
                 else
                     for (int x = 0; x < row.Length; x++)
-                        row[x] = scaled[input[x * channels + offset]];
+                        row[x] = TConvert.Convert(input[x * channels + offset]);
             }
         }
     }
 
-    /// <summary>As <see cref="Write(ReadOnlySpan{byte}, int, PixelOrder, bool, ImageShape, Span{float})"/>, keeping
-    /// the bytes (0-255).</summary>
-    public static void Write(ReadOnlySpan<byte> window, int channels, PixelOrder order, bool flip, ImageShape shape,
-        Span<byte> destination)
+    private interface IConvert<T>
     {
-        int plane = shape.Height * shape.Width;
-        for (int c = 0; c < shape.Channels; c++)
-        {
-            int offset = SourceChannel(c, channels, order);
-            var output = destination.Slice(c * plane, plane);
-            for (int y = 0; y < shape.Height; y++)
-            {
-                var input = window.Slice(y * shape.Width * channels, shape.Width * channels);
-                var row = output.Slice(y * shape.Width, shape.Width);
-                for (int x = 0, m = shape.Width - 1; x < row.Length; x++)
-                    row[flip ? m - x : x] = input[x * channels + offset];
-            }
-        }
+        static abstract T Convert(byte value);
+    }
+
+    private struct ToFloat : IConvert<float>
+    {
+        public static float Convert(byte value) => Scaled[value];
+    }
+
+    private struct ToByte : IConvert<byte>
+    {
+        public static byte Convert(byte value) => value;
     }
 
     /// <summary>Bytes (0-255) to values in [0, 1].</summary>

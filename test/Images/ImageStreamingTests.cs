@@ -134,11 +134,18 @@ public sealed class ImageStreamingTests
         public string Label { get; set; } = "";
     }
 
-    private IDataView LoadedImages(MLContext ml, ImageFileRows rows) =>
-        ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: "ImagePath"))
-            .Fit(ml.Data.LoadFromEnumerable(rows.Paths.Select((p, i) => new PhotoRow { ImagePath = p, Label = $"c{i % 2}" })))
-            .Transform(ml.Data.LoadFromEnumerable(rows.Paths.Select((p, i) => new PhotoRow { ImagePath = p, Label = $"c{i % 2}" })));
+    /// <summary>The photos' paths and keys of labels "c0", "c1" alternating.</summary>
+    private static IDataView KeyedPaths(MLContext ml, ImageFileRows rows)
+    {
+        var data = ml.Data.LoadFromEnumerable(rows.Paths.Select((p, i) => new PhotoRow { ImagePath = p, Label = $"c{i % 2}" }).ToList());
+        return ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+    }
+
+    private static IDataView LoadedImages(MLContext ml, ImageFileRows rows)
+    {
+        var data = KeyedPaths(ml, rows);
+        return ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: "ImagePath").Fit(data).Transform(data);
+    }
 
     [TestMethod]
     public void CursorSource_LoadImagesColumn_GivesThePixelsOfDecodingTheFiles()
@@ -269,9 +276,7 @@ public sealed class ImageStreamingTests
         var rows = FlatPhotos(6);
         File.WriteAllText(rows.Paths[1], "text");
         File.Delete(rows.Paths[4]);
-        var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(
-                rows.Paths.Select((p, i) => new PhotoRow { ImagePath = p, Label = $"c{i % 2}" })))
-            .Transform(ml.Data.LoadFromEnumerable(rows.Paths.Select((p, i) => new PhotoRow { ImagePath = p, Label = $"c{i % 2}" })));
+        var data = KeyedPaths(ml, rows);
 
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageBatchSources.Create(data, "ImagePath", "Label", Evaluation,
             4, false, new ImageStreamOptions(SkipOptionName: "SkipBadPhotos"), "Training data"));
