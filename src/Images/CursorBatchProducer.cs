@@ -114,6 +114,7 @@ internal sealed class CursorBatchProducer : IDisposable
         int held = 0, position = 0;
         while (cursor.MoveNext())
         {
+            _stop.Token.ThrowIfCancellationRequested();
             int slot;
             if (held < _bufferRows)
                 slot = held++;

@@ -11,7 +11,6 @@ internal sealed class ImageBatch(int capacity, int rowSize)
     /// <summary>The data rows in this batch, in order (indices into the rows the stream reads).</summary>
     public int[] Rows { get; } = new int[capacity];
 
-    public int Capacity => Labels.Length;
     public int RowSize { get; } = rowSize;
     public int Count { get; internal set; }
 

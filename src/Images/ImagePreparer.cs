@@ -17,9 +17,6 @@ internal sealed class ImagePreparer(ImagePreparation preparation) : IDisposable
 
     public ImageGeometry Geometry => preparation.Geometry;
 
-    /// <summary>The decoder, for checks that need no resampling.</summary>
-    public ImageDecoder Decoder => _decoder;
-
     /// <summary>Decodes and prepares the photo at <paramref name="path"/> for row <paramref name="row"/> of
     /// <paramref name="epoch"/> into <paramref name="destination"/> (C x H x W values in [0, 1]).</summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
