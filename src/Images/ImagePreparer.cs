@@ -18,7 +18,8 @@ internal sealed class ImagePreparer(ImagePreparation preparation) : IDisposable
     public ImageGeometry Geometry => preparation.Geometry;
 
     /// <summary>Decodes and prepares the photo at <paramref name="path"/> for row <paramref name="row"/> of
-    /// <paramref name="epoch"/> into <paramref name="destination"/> (C x H x W values in [0, 1]).</summary>
+    /// <paramref name="epoch"/> into <paramref name="destination"/> (C x H x W values in [0, 1]); error messages add
+    /// <paramref name="where"/> after the file name (e.g. " (row 4)").</summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable image (the message names it and says why).</exception>
     public void PrepareFile(string path, int epoch, long row, Span<float> destination, string? where = null)
