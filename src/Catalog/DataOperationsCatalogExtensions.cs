@@ -1,5 +1,7 @@
+using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Data;
+using MlNetTriplet.Images;
 
 namespace Microsoft.ML;
 
@@ -56,5 +58,59 @@ public static class DataOperationsCatalogExtensions
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in (0, 1).");
         return StratifiedSplit.Split(data, testFraction, labelColumnName,
             seed ?? ((Microsoft.ML.Data.IInternalCatalog)catalog).Environment.Register("StratifiedSplit").Rand.Next());
+    }
+    /// <summary>Loads the usual image-folder layout (torchvision's <c>ImageFolder</c>): one sub-folder per class,
+    /// holding that class's photos. Only paths are read; the trainers decode the photos batch by batch.</summary>
+    /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
+    /// <param name="folder">The folder holding one sub-folder per class, e.g. <c>hymenoptera/train</c> with
+    /// <c>ants/</c> and <c>bees/</c>.</param>
+    /// <param name="recursive">Whether images in nested folders of a class folder count for that class, as
+    /// torchvision's <c>ImageFolder</c> counts them. Default true.</param>
+    /// <param name="imageExtensions">File extensions that count as images, compared case-insensitively, with or
+    /// without the dot. Default null: what the trainers decode, <c>.jpg .jpeg .png .gif .bmp .webp</c>.</param>
+    /// <returns>A data view with two Text columns, <c>ImagePath</c> (the full path) and <c>Label</c> (the class folder
+    /// name), ordered by class then by folder and file name (ordinal), so every load gives the same order. Hidden files
+    /// and folders (names starting with '.') are ignored; other files are skipped, counted and logged on the
+    /// <c>MLContext</c>'s log.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> or an extension is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders, or no image file.</exception>
+    public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder, bool recursive = true,
+        IEnumerable<string>? imageExtensions = null) =>
+        LoadFromImageFolder(catalog, folder, out _, recursive, imageExtensions);
+
+    /// <summary>Loads the usual image-folder layout as
+    /// <see cref="LoadFromImageFolder(DataOperationsCatalog, string, bool, IEnumerable{string})"/> does, and says what
+    /// it found.</summary>
+    /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
+    /// <param name="folder">The folder holding one sub-folder per class.</param>
+    /// <param name="summary">The classes, the images per class and the files skipped for their extension.</param>
+    /// <param name="recursive">Whether images in nested folders of a class folder count for that class. Default true.</param>
+    /// <param name="imageExtensions">File extensions that count as images; default null: <c>.jpg .jpeg .png .gif .bmp
+    /// .webp</c>.</param>
+    /// <returns>The <c>ImagePath</c> and <c>Label</c> Text columns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> or an extension is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders, or no image file.</exception>
+    public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder,
+        out ImageFolderSummary summary, bool recursive = true, IEnumerable<string>? imageExtensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(folder);
+        var (rows, found) = ImageFolderScanner.Scan(folder, recursive, imageExtensions);
+        var host = ((Microsoft.ML.Data.IInternalCatalog)catalog).Environment.Register("LoadFromImageFolder");
+        using (var channel = host.Start("LoadFromImageFolder"))
+        {
+            channel.Info("{0}", found);
+            if (found.SkippedFileCount > 0)
+                channel.Warning("{0} file(s) in '{1}' skipped: their extension is not an image one ({2}...).",
+                    found.SkippedFileCount, found.Folder, string.Join(", ", found.SkippedFiles.Select(f => $"'{f}'")));
+            foreach (var (name, count) in found.Classes.Zip(found.ImagesPerClass).Where(p => p.Second == 0))
+                channel.Warning("Class folder '{0}' holds no image: the class gets no rows.", name);
+        }
+        summary = found;
+        return catalog.LoadFromEnumerable(rows);
     }
 }

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using MlNetTriplet;
+using MlNetTriplet.Images;
+
+// dump       : our evaluation crops (Resize 256, CenterCrop 224) as raw uint8 C x H x W per file, in --files order, for
+//              bench/torchvision_preprocess.py --compare. --full-decode turns JPEG DCT scaling off (Pillow's exact path).
+// throughput : decode + resize + crop images/s over --rounds passes of the files, on --threads threads (default 1).
+//
+//   ls ../shared/data/hymenoptera/*/*/* > /tmp/files.txt
+//   dotnet run -c Release --project bench/ImagePreprocessing -- dump --files /tmp/files.txt --out /tmp/ours.bin
+//   /usr/bin/python3 bench/torchvision_preprocess.py --files /tmp/files.txt --compare /tmp/ours.bin
+//   dotnet run -c Release --project bench/ImagePreprocessing -- throughput --files /tmp/files.txt --rounds 5
+string command = args.Length > 0 ? args[0] : "";
+string? Option(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+string? list = Option("--files");
+if (command is not ("dump" or "throughput") || list is null)
+{
+    Console.Error.WriteLine("MlNetTriplet.ImageBench dump --files LIST --out FILE [--full-decode] | throughput --files LIST [--rounds N] [--threads N]");
+    return 2;
+}
+var files = File.ReadAllLines(list).Where(l => l.Length > 0).ToArray();
+var preparation = new ImagePreparation(ImageGeometry.ImageNet, ScaledDecoding: !args.Contains("--full-decode"));
+
+if (command == "dump")
+{
+    using var preparer = preparation.CreatePreparer();
+    var values = new float[preparation.Shape.Size];
+    var bytes = new byte[values.Length];
+    using var output = File.Create(Option("--out") ?? throw new ArgumentException("--out is required"));
+    foreach (string file in files)
+    {
+        preparer.PrepareFile(file, 0, 0, values);
+        for (int i = 0; i < values.Length; i++)
+            bytes[i] = (byte)MathF.Round(values[i] * 255);
+        output.Write(bytes);
+    }
+    Console.WriteLine($"{files.Length} crops written");
+    return 0;
+}
+
+int rounds = int.Parse(Option("--rounds") ?? "3"), threads = int.Parse(Option("--threads") ?? "1");
+var plan = BatchPlans.Sequential(files.Length, 32);
+var rows = new ImageFileRows(files, new long[files.Length]);
+using (var warm = new ImageBatchProducer(rows, plan, preparation, 0, threads, 2))
+    foreach (var _ in warm.ReadAll()) { }
+var clock = Stopwatch.StartNew();
+for (int round = 0; round < rounds; round++)
+{
+    using var producer = new ImageBatchProducer(rows, plan, preparation, round, threads, 2);
+    foreach (var _ in producer.ReadAll()) { }
+}
+double seconds = clock.Elapsed.TotalSeconds;
+string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+Console.WriteLine($"{files.Length * rounds / seconds:F0} images/s ({threads} thread(s), {rounds} x {files.Length} files, {seconds:F1} s, load average {load}, {Environment.ProcessorCount} cores)");
+return 0;
