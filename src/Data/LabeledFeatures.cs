@@ -25,7 +25,7 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
         int rows = 0;
         using var cursor = data.GetRowCursor(label is { } l ? [features, l] : [features]);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        var readLabel = label is { } active ? LabelReader(cursor, active) : null;
+        var labels = label is { } active ? new ClassLabels(cursor, active, dataName) : null;
         VBuffer<float> buffer = default;
         while (cursor.MoveNext())
         {
@@ -34,17 +34,11 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
             if (rows * size == x.Length)
             {
                 Array.Resize(ref x, checked(rows * 2 * size));
-                if (readLabel is not null)
+                if (labels is not null)
                     Array.Resize(ref y, rows * 2);
             }
-            if (readLabel is not null)
-            {
-                long labelValue = readLabel();
-                if (labelValue < 0)
-                    throw new InvalidDataException(
-                        $"{dataName}: row {rows} has a missing value in label column '{labelColumn}' (a value that MapValueToKey did not know).");
-                y[rows] = labelValue;
-            }
+            if (labels is not null)
+                y[rows] = labels.Read(rows);
             getFeatures(ref buffer);
             var row = x.AsSpan(rows * size, size);
             buffer.CopyTo(row);
@@ -69,39 +63,12 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
     {
         var train = Read(trainData, featureColumn, labelColumn, size, "Training data", cancellation);
         var trainCounts = train.ClassCounts(classCount);
-        if (trainCounts.Count(c => c > 0) < 2)
-            throw new InvalidOperationException(
-                $"Training data has only one class in label column '{labelColumn}' ({train.Rows} rows, all {className(Array.FindIndex(trainCounts, c => c > 0))}); a classifier needs at least two. A split that leaves a class out? Use mlContext.Data.StratifiedTrainTestSplit.");
+        ClassLabels.CheckForClassifier(trainCounts, null, labelColumn, className);
         if (validationData is null)
             return validationFraction > 0 ? train.SplitStratified(validationFraction, classCount, seed) : (train, null);
         var valid = Read(validationData, featureColumn, labelColumn, size, "Validation data", cancellation);
-        var unseen = valid.ClassCounts(classCount).Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
-        if (unseen.Count > 0)
-            throw new InvalidDataException(
-                $"Validation data has labels unseen in the training data (label column '{labelColumn}', classes {string.Join(", ", unseen.Select(p => className(p.k)))}).");
+        ClassLabels.CheckForClassifier(trainCounts, valid.ClassCounts(classCount), labelColumn, className);
         return (train, valid);
-    }
-
-    /// <summary>0-based class of the cursor's row, or -1 for a missing key.</summary>
-    private static Func<long> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
-    {
-        if (label.Type is BooleanDataViewType)
-        {
-            var getBool = cursor.GetGetter<bool>(label);
-            bool value = false;
-            return () =>
-            {
-                getBool(ref value);
-                return value ? 1 : 0;
-            };
-        }
-        var getKey = cursor.GetGetter<uint>(label);
-        uint key = 0;
-        return () =>
-        {
-            getKey(ref key);
-            return (long)key - 1;
-        };
     }
 
     /// <summary>" ('name')" for a slot that has a name (Concatenate names slots after their source columns), so a bad

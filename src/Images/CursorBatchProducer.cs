@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Data;
 
 namespace MlNetTriplet.Images;
 
@@ -105,7 +106,7 @@ internal sealed class CursorBatchProducer : IDisposable
         var random = new RowRandom(_preparation.Seed, _epoch, row: -1);
         using var preparer = _preparation.CreatePreparer();
         using var cursor = _data.GetRowCursor([_image, _label]);
-        var keys = new KeyLabels(cursor, _label, _dataName);
+        var keys = new ClassLabels(cursor, _label, _dataName);
         var getImage = bytes ? cursor.GetGetter<MLImage>(_image) : null;
         var getVector = bytes ? null : cursor.GetGetter<VBuffer<float>>(_image);
         MLImage image = null!;

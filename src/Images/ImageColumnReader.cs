@@ -2,15 +2,16 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Transforms;
 
 namespace MlNetTriplet.Images;
 
-/// <summary>Fills a batch of network inputs from an image column, row by row, for a batched cursor: <see cref="Capture"/>
+/// <summary>Fills a batch of network inputs from a photo column, row by row, for a batched cursor: <see cref="Capture"/>
 /// takes the cursor's current row into a slot, <see cref="Complete"/> finishes the batch. A path is only remembered at
 /// capture and decoded at completion, all the batch's paths in parallel. An <see cref="MLImage"/> is prepared at capture:
-/// ImageAnalytics' getter disposes the previous image when the cursor moves on. A vector is copied as it is. Evaluation
-/// geometry only (inference never augments). One per cursor; not thread-safe.</summary>
-internal sealed class ImageColumnReader : IDisposable
+/// ImageAnalytics' getter disposes the previous image when the cursor moves on. Evaluation geometry only (inference
+/// never augments). One per cursor; not thread-safe. (Prepared vectors are read by <see cref="VectorInput"/>.)</summary>
+internal sealed class ImageColumnReader : IRowInput
 {
     private readonly string _columnName;
     private readonly ImageInputKind _kind;
@@ -19,14 +20,12 @@ internal sealed class ImageColumnReader : IDisposable
     private readonly int _rowSize, _workers;
     private readonly ValueGetter<ReadOnlyMemory<char>>? _path;
     private readonly ValueGetter<MLImage>? _image;
-    private readonly ValueGetter<VBuffer<float>>? _vector;
     private readonly string?[] _paths;
     private readonly long[] _positions;
     private readonly Exception?[] _errors;
     private readonly ConcurrentBag<ImagePreparer> _preparers = [];
     private ImagePreparer? _capture;
     private MLImage? _current;
-    private VBuffer<float> _vectorBuffer;
 
     /// <param name="row">The cursor whose current row <see cref="Capture"/> reads.</param>
     /// <param name="column">The image column, checked with <see cref="ImageColumn.Check(DataViewSchema.Column, ImageShape, string)"/>.</param>
@@ -39,6 +38,8 @@ internal sealed class ImageColumnReader : IDisposable
         (_columnName, _preparation, _batch, _workers) = (column.Name, preparation, batch, Math.Max(1, workers));
         _rowSize = preparation.Shape.Size;
         _kind = ImageColumn.Check(column, preparation.Shape, "image");
+        if (_kind == ImageInputKind.Vector)
+            throw new ArgumentException("Prepared vectors are read by VectorInput.", nameof(column));
         int capacity = batch.Length / _rowSize;
         _paths = new string?[capacity];
         _positions = new long[capacity];
@@ -46,8 +47,7 @@ internal sealed class ImageColumnReader : IDisposable
         switch (_kind)
         {
             case ImageInputKind.Path: _path = row.GetGetter<ReadOnlyMemory<char>>(column); break;
-            case ImageInputKind.Image: _image = row.GetGetter<MLImage>(column); break;
-            default: _vector = row.GetGetter<VBuffer<float>>(column); break;
+            default: _image = row.GetGetter<MLImage>(column); break;
         }
     }
 
@@ -68,15 +68,11 @@ internal sealed class ImageColumnReader : IDisposable
                     throw new InvalidDataException($"Row {position} of image column '{_columnName}' has an empty path.");
                 _paths[slot] = path.ToString();
                 break;
-            case ImageInputKind.Image:
+            default:
                 _image!(ref _current!);
                 if (_current is null)
                     throw new InvalidDataException($"Row {position} of image column '{_columnName}' holds no image.");
                 PrepareImage(_current, _capture ??= _preparation.CreatePreparer(), epoch: 0, position, destination, _columnName);
-                break;
-            default:
-                _vector!(ref _vectorBuffer);
-                _vectorBuffer.CopyTo(destination);
                 break;
         }
     }

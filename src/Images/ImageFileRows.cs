@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Data;
 
 namespace MlNetTriplet.Images;
 
@@ -38,7 +39,7 @@ internal sealed class ImageFileRows
         var labels = new List<long>();
         using var cursor = data.GetRowCursor([image, label]);
         var getPath = cursor.GetGetter<ReadOnlyMemory<char>>(image);
-        var keys = new KeyLabels(cursor, label, dataName);
+        var keys = new ClassLabels(cursor, label, dataName);
         ReadOnlyMemory<char> path = default;
         while (cursor.MoveNext())
         {

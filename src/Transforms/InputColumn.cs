@@ -20,20 +20,21 @@ internal interface IInputColumn
     /// <summary>Throws a schema mismatch naming the column when its type cannot be read.</summary>
     void Check(DataViewSchema.Column column);
 
-    /// <summary>A reader of <paramref name="column"/> on <paramref name="row"/> (a cursor or a PredictionEngine row).</summary>
-    IRowInput Bind(DataViewRow row, DataViewSchema.Column column);
+    /// <summary>A reader of <paramref name="column"/> on <paramref name="row"/> (a cursor or a PredictionEngine row)
+    /// that fills <paramref name="batch"/>, row after row.</summary>
+    IRowInput Bind(DataViewRow row, DataViewSchema.Column column, float[] batch);
 }
 
 /// <summary>A cursor's reader of the input column: rows are captured as the cursor moves over them, then the batch is
 /// completed at once (so slow work, such as decoding photos, can run in parallel).</summary>
-internal interface IRowInput
+internal interface IRowInput : IDisposable
 {
-    /// <summary>Captures the current row as row <paramref name="slot"/> of <paramref name="batch"/>;
-    /// <paramref name="position"/> is the row's position, for messages.</summary>
-    void Capture(int slot, float[] batch, long position);
+    /// <summary>Captures the current row as row <paramref name="slot"/> of the batch; <paramref name="position"/> is
+    /// the row's position, for messages.</summary>
+    void Capture(int slot, long position);
 
-    /// <summary>Finishes the first <paramref name="count"/> rows of <paramref name="batch"/>.</summary>
-    void Complete(float[] batch, int count);
+    /// <summary>Finishes the batch's first <paramref name="count"/> rows.</summary>
+    void Complete(int count);
 }
 
 /// <summary>A known-size <c>Vector&lt;Single&gt;</c> input, copied as is; a NaN or an infinity would silently give a
@@ -46,14 +47,14 @@ internal sealed class VectorInput(string name, string role, int width) : IInputC
 
     public void Check(DataViewSchema.Column column) => SchemaChecks.CheckFloatVector(column, role, width);
 
-    public IRowInput Bind(DataViewRow row, DataViewSchema.Column column) =>
-        new Reader(this, row.GetGetter<VBuffer<float>>(column));
+    public IRowInput Bind(DataViewRow row, DataViewSchema.Column column, float[] batch) =>
+        new Reader(this, row.GetGetter<VBuffer<float>>(column), batch);
 
-    private sealed class Reader(VectorInput input, ValueGetter<VBuffer<float>> getter) : IRowInput
+    private sealed class Reader(VectorInput input, ValueGetter<VBuffer<float>> getter, float[] batch) : IRowInput
     {
         private VBuffer<float> _buffer;
 
-        public void Capture(int slot, float[] batch, long position)
+        public void Capture(int slot, long position)
         {
             var destination = batch.AsSpan(slot * input.Width, input.Width);
             getter(ref _buffer);
@@ -64,7 +65,11 @@ internal sealed class VectorInput(string name, string role, int width) : IInputC
                         $"Row {position} of {input.Role} column '{input.Name}' holds {destination[i]} at slot {i}; expected finite numbers.");
         }
 
-        public void Complete(float[] batch, int count)
+        public void Complete(int count)
+        {
+        }
+
+        public void Dispose()
         {
         }
     }

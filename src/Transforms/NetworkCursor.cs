@@ -49,7 +49,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         _outputBatch = new float[size * _outWidth];
         _ids = new DataViewRowId[size];
         _batches = new long[size];
-        _reader = mapping.Input.Bind(input, input.Schema[featureIndex]);
+        _reader = mapping.Input.Bind(input, input.Schema[featureIndex], _inputBatch);
         var caches = new List<ColumnCache>();
         for (int i = 0; i < inputCount; i++)
         {
@@ -111,7 +111,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         int capacity = _ids.Length;
         while (_filled < capacity && _input.MoveNext())
         {
-            _reader!.Capture(_filled, _inputBatch, _position + 1 + _filled);
+            _reader!.Capture(_filled, _position + 1 + _filled);
             foreach (var cache in _caches)
                 cache.Store(_filled);
             _inputIds(ref _ids[_filled]);
@@ -120,7 +120,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
         }
         if (_filled == 0)
             return false;
-        _reader!.Complete(_inputBatch, _filled);
+        _reader!.Complete(_filled);
         _mapping.Mapper.Run(_inputBatch, _filled, _outputBatch);
         return true;
     }
@@ -128,7 +128,10 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
+            _reader?.Dispose();
             _input.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

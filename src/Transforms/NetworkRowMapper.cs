@@ -54,7 +54,7 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
             _output = new float[mapper.OutputWidth];
             var inputColumn = input.Schema[parent._featureIndex];
             if (input.IsColumnActive(inputColumn))
-                _reader = parent._mapping.Input.Bind(input, inputColumn);
+                _reader = parent._mapping.Input.Bind(input, inputColumn, _features);
         }
 
         public override DataViewSchema Schema => _parent.OutputSchema;
@@ -71,13 +71,20 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
                 {
                     var reader = _reader ?? throw new InvalidOperationException(
                         $"Input column '{_parent._mapping.Input.Name}' is not active on the input row.");
-                    reader.Capture(0, _features, _input.Position);
-                    reader.Complete(_features, 1);
+                    reader.Capture(0, _input.Position);
+                    reader.Complete(1);
                     _parent._mapping.Mapper.Run(_features, 1, _output);
                     _computedAt = _input.Position;
                 }
                 return _output;
             }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _reader?.Dispose();
+            base.Dispose(disposing);
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

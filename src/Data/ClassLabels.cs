@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetTriplet.Data;
+
+/// <summary>Reads a classifier's label on a cursor as a 0-based class: a key (class = key - 1) or a Boolean (false 0,
+/// true 1, as ML.NET's binary trainers read it). A missing key (a value MapValueToKey did not know) is an error
+/// naming the row.</summary>
+internal sealed class ClassLabels
+{
+    private readonly Func<long> _read;
+    private readonly string _column, _dataName;
+
+    public ClassLabels(DataViewRow row, DataViewSchema.Column column, string dataName)
+    {
+        (_column, _dataName) = (column.Name, dataName);
+        if (column.Type is BooleanDataViewType)
+        {
+            var getBool = row.GetGetter<bool>(column);
+            bool value = false;
+            _read = () =>
+            {
+                getBool(ref value);
+                return value ? 1 : 0;
+            };
+            return;
+        }
+        var getKey = row.GetGetter<uint>(column);
+        uint key = 0;
+        _read = () =>
+        {
+            getKey(ref key);
+            return (long)key - 1;
+        };
+    }
+
+    /// <summary>The current row's class; <paramref name="position"/> names the row in the error.</summary>
+    public long Read(long position)
+    {
+        long value = _read();
+        return value >= 0 ? value
+            : throw new InvalidDataException(
+                $"{_dataName}: row {position} has a missing value in label column '{_column}' (a value that MapValueToKey did not know).");
+    }
+
+    /// <summary>Rows per class of <paramref name="data"/>'s label (one cursor pass over that column only).</summary>
+    public static int[] Count(IDataView data, string labelColumn, int classCount, string dataName,
+        CancellationToken cancellation = default)
+    {
+        var label = data.Schema[labelColumn];
+        var counts = new int[classCount];
+        using var cursor = data.GetRowCursor([label]);
+        var labels = new ClassLabels(cursor, label, dataName);
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            if ((rows & 1023) == 0)
+                cancellation.ThrowIfCancellationRequested();
+            counts[labels.Read(rows++)]++;
+        }
+        return counts;
+    }
+
+    /// <summary>What every classifier needs before its first step: two classes or more in training, and no validation
+    /// class unseen in training. <paramref name="className"/> names a 0-based class in messages.</summary>
+    public static void CheckForClassifier(int[] trainCounts, int[]? validationCounts, string labelColumn,
+        Func<int, string> className)
+    {
+        if (trainCounts.Count(c => c > 0) < 2)
+            throw new InvalidOperationException(
+                $"Training data has only one class in label column '{labelColumn}' ({trainCounts.Sum()} rows, all {className(Array.FindIndex(trainCounts, c => c > 0))}); a classifier needs at least two. A split that leaves a class out? Use mlContext.Data.StratifiedTrainTestSplit.");
+        if (validationCounts is null)
+            return;
+        var unseen = validationCounts.Select((c, k) => (c, k)).Where(p => p.c > 0 && trainCounts[p.k] == 0).ToList();
+        if (unseen.Count > 0)
+            throw new InvalidDataException(
+                $"Validation data has labels unseen in the training data (label column '{labelColumn}', classes {string.Join(", ", unseen.Select(p => className(p.k)))}).");
+    }
+}
