@@ -48,4 +48,28 @@ public static class MulticlassClassificationCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         return new NeuralNetworkMulticlassTrainer(catalog.GetEnvironment(), options);
     }
+
+    /// <summary>An image classifier trained on top of a pretrained backbone (transfer learning), with default options
+    /// except the column names: the ImageNet ResNet-18 of the <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package,
+    /// frozen, and a new head.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key-typed label column.</param>
+    /// <param name="imageColumnName">Photo column: file paths, LoadImages images, or prepared vectors.</param>
+    public static TransferLearningTrainer TransferLearning(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string imageColumnName = "ImagePath") =>
+        catalog.TransferLearning(new TransferLearningTrainer.Options
+        {
+            LabelColumnName = labelColumnName, ImageColumnName = imageColumnName,
+        });
+
+    /// <summary>An image classifier trained on top of a pretrained backbone (transfer learning): frozen, partly or fully
+    /// fine-tuned, on photos streamed from disk.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">Backbone, mode, photo and training options.</param>
+    public static TransferLearningTrainer TransferLearning(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        TransferLearningTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransferLearningTrainer(catalog.GetEnvironment(), options);
+    }
 }

@@ -137,7 +137,12 @@ internal sealed class CursorBatchProducer : IDisposable
             else
             {
                 getVector!(ref vector);
-                vector.CopyTo(store.Floats(slot));
+                var values = store.Floats(slot);
+                vector.CopyTo(values);
+                int bad = LabeledFeatures.IndexOfNonFinite(values);
+                if (bad >= 0)
+                    throw new InvalidDataException(
+                        $"{_dataName}: row {position} of image column '{_image.Name}' holds {values[bad]} at slot {bad}; expected finite numbers.");
             }
             position++;
         }

@@ -14,6 +14,8 @@ using MlNetTriplet.Persistence;
     "MlNetTriplet neural network classifier", ModelFormats.NeuralNetworkLoader)]
 [assembly: LoadableClass(typeof(BatchedTransformer), typeof(TripletEmbeddingTransformer), null, typeof(SignatureLoadModel),
     "MlNetTriplet triplet embedding", ModelFormats.TripletLoader)]
+[assembly: LoadableClass(typeof(BatchedTransformer), typeof(TransferLearningTransformer), null, typeof(SignatureLoadModel),
+    "MlNetTriplet transfer learning classifier", ModelFormats.TransferLearningLoader)]
 [assembly: LoadableClass(typeof(BatchedTransformer), typeof(UmapTransformer), null, typeof(SignatureLoadModel),
     "MlNetTriplet UMAP projection", ModelFormats.UmapLoader)]
 
@@ -27,9 +29,11 @@ internal static class ModelFormats
     public const string NeuralNetworkLoader = "MlNetTripletNeuralNet";
     public const string TripletLoader = "MlNetTripletEmbedding";
     public const string UmapLoader = "MlNetTripletUmap";
+    public const string TransferLearningLoader = "MlNetTripletTransfer";
 
     public static readonly ModelFormat Cnn = new("MLNTCNNC", CnnLoader, "CNN classifier");
     public static readonly ModelFormat NeuralNetwork = new("MLNTNNET", NeuralNetworkLoader, "neural network classifier");
     public static readonly ModelFormat Triplet = new("MLNTTRPE", TripletLoader, "triplet embedding");
     public static readonly ModelFormat Umap = new("MLNTUMAP", UmapLoader, "UMAP projection");
+    public static readonly ModelFormat TransferLearning = new("MLNTXFER", TransferLearningLoader, "transfer learning classifier");
 }

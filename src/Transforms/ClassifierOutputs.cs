@@ -9,7 +9,8 @@ namespace MlNetTriplet.Transforms;
 internal static class ClassifierOutputs
 {
     /// <summary><c>Score</c> (class probabilities, slot names from the label values) and <c>PredictedLabel</c> (a key
-    /// carrying the label values), from a network output that is already a probability vector.</summary>
+    /// carrying the label values), from a network output whose first <paramref name="classes"/> values are already a
+    /// probability vector (more values may follow, for other columns).</summary>
     public static List<OutputColumn> Multiclass(int classes, KeyValues? labelValues)
     {
         var scoreAnnotations = new DataViewSchema.Annotations.Builder();
@@ -29,7 +30,7 @@ internal static class ClassifierOutputs
             OutputColumn.Vector(DefaultColumnNames.Score, classes, scoreAnnotations.ToAnnotations()),
             new OutputColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), classes),
                 labelAnnotations.ToAnnotations(),
-                row => (ValueGetter<uint>)((ref uint dst) => dst = (uint)ArgMax(row.Output) + 1)),
+                row => (ValueGetter<uint>)((ref uint dst) => dst = (uint)ArgMax(row.Output[..classes]) + 1)),
         ];
     }
 

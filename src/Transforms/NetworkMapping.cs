@@ -14,12 +14,13 @@ internal interface IOutputRow
 internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSchema.Annotations Annotations,
     Func<IOutputRow, Delegate> CreateGetter)
 {
-    /// <summary>A <c>Vector&lt;Single, size&gt;</c> column holding the row's whole output.</summary>
-    public static OutputColumn Vector(string name, int size, DataViewSchema.Annotations annotations) =>
+    /// <summary>A <c>Vector&lt;Single, size&gt;</c> column holding <paramref name="size"/> values of the row's output
+    /// from <paramref name="offset"/> (all of it by default).</summary>
+    public static OutputColumn Vector(string name, int size, DataViewSchema.Annotations annotations, int offset = 0) =>
         new(name, new VectorDataViewType(NumberDataViewType.Single, size), annotations,
             row => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
             {
-                var values = row.Output;
+                var values = row.Output.Slice(offset, size);
                 var editor = VBufferEditor.Create(ref dst, values.Length);
                 values.CopyTo(editor.Values);
                 dst = editor.Commit();

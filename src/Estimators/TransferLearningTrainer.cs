@@ -1,0 +1,243 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MlNetTriplet.Backbones;
+using MlNetTriplet.Data;
+using MlNetTriplet.Images;
+using MlNetTriplet.Networks;
+using MlNetTriplet.Persistence;
+using MlNetTriplet.Training;
+using MlNetTriplet.Transforms;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetTriplet;
+
+/// <summary>How much of a pretrained backbone a <see cref="TransferLearningTrainer"/> trains.</summary>
+public enum TransferMode
+{
+    /// <summary>The backbone stays as it is: its pooled features are computed once per photo (no augmentation, since
+    /// they are cached) and only the new head trains, for many epochs in seconds.</summary>
+    FrozenBackbone,
+    /// <summary>The last <see cref="TransferLearningTrainer.Options.FineTuneBlocks"/> blocks of the backbone train
+    /// with the head; the earlier blocks stay frozen, their batch-norm statistics fixed.</summary>
+    FineTuneLastBlocks,
+    /// <summary>Every layer trains, the backbone at <see cref="TransferLearningTrainer.Options.BackboneLearningRateFactor"/>
+    /// times the head's learning rate.</summary>
+    FineTuneAll,
+}
+
+/// <summary>Trains an image classifier on top of a pretrained backbone (transfer learning), offline and in one ML.NET
+/// pipeline: photos stream from disk (decoded, resized and cropped as torchvision evaluates them, augmented when
+/// fine-tuning), the head is global average pooling, dropout and one dense layer, and the fitted
+/// <see cref="TransferLearningTransformer"/> adds <c>Score</c> and <c>PredictedLabel</c>. Create it with
+/// <c>mlContext.MulticlassClassification.Trainers.TransferLearning(...)</c>.</summary>
+public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningTrainer.Options, TransferLearningTransformer>
+{
+    /// <summary>Options of <see cref="TransferLearningTrainer"/>. Besides the training engine's options (whose
+    /// defaults here are Adam 0.001, batches of 32, 10 epochs, inference batches of 64), the backbone, the mode and
+    /// how photos are read.</summary>
+    public sealed class Options : NetworkTrainingOptions
+    {
+        /// <summary>Batches of 32 photos (a fine-tuning step's activations grow with the batch) and inference batches
+        /// of 64; every other engine default as documented there.</summary>
+        public Options()
+        {
+            BatchSize = 32;
+            InferenceBatchSize = 64;
+        }
+
+        /// <summary>Key-typed label column. Default <c>"Label"</c>.</summary>
+        public string LabelColumnName { get; set; } = DefaultColumnNames.Label;
+
+        /// <summary>The photos: a Text column of file paths (as <c>mlContext.Data.LoadFromImageFolder</c> gives), an
+        /// Image column from <c>mlContext.Transforms.LoadImages</c>, or a <c>Vector&lt;Single&gt;</c> already prepared
+        /// as 3 x <see cref="PretrainedBackbone.ImageSize"/> x <see cref="PretrainedBackbone.ImageSize"/> RGB in [0, 1].
+        /// Default <c>"ImagePath"</c>.</summary>
+        public string ImageColumnName { get; set; } = "ImagePath";
+
+        /// <summary>The pretrained network. Default null: <see cref="PretrainedBackbone.ResNet18ImageNet(string?, string?)"/>,
+        /// the ImageNet ResNet-18 of the <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package (add that package to
+        /// the application).</summary>
+        public PretrainedBackbone? Backbone { get; set; }
+
+        /// <summary>What trains. Default <see cref="TransferMode.FrozenBackbone"/>.</summary>
+        public TransferMode Mode { get; set; } = TransferMode.FrozenBackbone;
+
+        /// <summary>Backbone blocks that train in <see cref="TransferMode.FineTuneLastBlocks"/>, counted from the end
+        /// (ResNets have 5: stem, layer1..layer4). Default 1.</summary>
+        public int FineTuneBlocks { get; set; } = 1;
+
+        /// <summary>The backbone's learning rate as a share of the head's when it trains: pretrained weights need
+        /// small steps. Default 0.1.</summary>
+        public double BackboneLearningRateFactor { get; set; } = 0.1;
+
+        /// <summary>Dropout between the pooled features and the dense layer. Default 0.2.</summary>
+        public float HeadDropout { get; set; } = 0.2f;
+
+        /// <summary>Training augmentation when the backbone trains (random resized crop, horizontal flip); null turns
+        /// it off. Frozen backbones cache one feature vector per photo, so they are never augmented. Default
+        /// <see cref="ImageAugmentation.Default"/>.</summary>
+        public ImageAugmentation? Augmentation { get; set; } = ImageAugmentation.Default;
+
+        /// <summary>Leave unreadable photo files out of training (counted in the log and in
+        /// <see cref="TransferLearningTransformer.SkippedImageCount"/>) instead of failing before the first step.
+        /// Default false.</summary>
+        public bool SkipUnreadableImages { get; set; }
+
+        /// <summary>When set, the transformer also adds this column: the backbone's pooled features
+        /// (<c>Vector&lt;Single&gt;</c>), an embedding for retrieval or UMAP. Default null (not added).</summary>
+        public string? FeaturesColumnName { get; set; }
+
+        /// <summary>Threads decoding photos during training. Default null: a quarter of the cores, at least one
+        /// (libtorch trains on the rest).</summary>
+        public int? DecoderThreads { get; set; }
+
+        internal override void Validate()
+        {
+            base.Validate();
+            Check(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), "must name a column");
+            Check(!string.IsNullOrWhiteSpace(ImageColumnName), nameof(ImageColumnName), "must name a column");
+            Check(Enum.IsDefined(Mode), nameof(Mode), "must be a TransferMode");
+            Check(FineTuneBlocks >= 1, nameof(FineTuneBlocks), "must be at least 1");
+            Check(BackboneLearningRateFactor > 0 && BackboneLearningRateFactor <= 1, nameof(BackboneLearningRateFactor),
+                "must be in (0, 1]");
+            Check(HeadDropout is >= 0 and < 1, nameof(HeadDropout), "must be in [0, 1)");
+            Check(DecoderThreads is null or >= 1, nameof(DecoderThreads), "must be at least 1 when set");
+            Check(FeaturesColumnName is null || !string.IsNullOrWhiteSpace(FeaturesColumnName), nameof(FeaturesColumnName),
+                "must name a column when set");
+            Check(BatchSize >= 2 || Mode == TransferMode.FrozenBackbone, nameof(BatchSize),
+                "must be at least 2 when the backbone trains (batch norm)");
+            Augmentation?.Validate(nameof(Augmentation));
+        }
+    }
+
+    internal TransferLearningTrainer(IHostEnvironment env, Options options) : base(env, options, nameof(TransferLearningTrainer))
+    {
+    }
+
+    private protected override TransferLearningTransformer Fit(IDataView trainData, IDataView? validationData,
+        Device device, int seed)
+    {
+        var o = TrainerOptions;
+        var backbone = o.Backbone ?? PretrainedBackbone.ResNet18ImageNet();
+        var geometry = new ImageGeometry(new ImageShape(3, backbone.ImageSize, backbone.ImageSize), backbone.ResizeShorterSide);
+        var (classCount, labelValues) = CheckSchema(trainData.Schema, geometry);
+        if (validationData is not null && CheckSchema(validationData.Schema, geometry).ClassCount != classCount)
+            throw new ArgumentOutOfRangeException(nameof(validationData),
+                $"Validation data must match the training data: label column '{o.LabelColumnName}' has {CheckSchema(validationData.Schema, geometry).ClassCount} classes vs {classCount}.");
+        var names = labelValues?.AsText();
+        var columns = new PhotoColumns(o.ImageColumnName, o.LabelColumnName, classCount,
+            k => names is null ? $"key {k + 1}" : $"'{names[k]}'");
+
+        bool frozen = o.Mode == TransferMode.FrozenBackbone;
+        var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages), o.DecoderThreads);
+        var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry, frozen ? null : o.Augmentation,
+            shuffle: !frozen, o, stream, seed);
+        using var channel = Host.Start("Transfer learning");
+        foreach (var bad in data.Skipped)
+            channel.Warning("Skipped unreadable photo '{0}': {1}", bad.Path, bad.Reason);
+
+        manual_seed(seed);
+        var network = new TransferNetwork(BackboneModule.Load(backbone), classCount, o.HeadDropout);
+        try
+        {
+            network.to(device);
+            var parts = frozen ? null : Parts(network, o);
+            channel.Info("{0}: {1} training photos, {2} validation photos, {3} classes, {4}.", backbone.Name,
+                data.TrainRows, data.ValidationRows, classCount, o.Mode);
+            var history = frozen
+                ? TrainHead(network, data, device, seed, channel)
+                : new NetworkTrainer(o, Host, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective(), parts);
+            var description = new TransferLearningTransformer.Description(o.ImageColumnName, backbone.Spec, classCount,
+                o.HeadDropout, o.Mode, o.FeaturesColumnName, data.Skipped.Count, o.InferenceBatchSize, o.Device, history);
+            return new TransferLearningTransformer(description, labelValues, network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The input schema plus <c>Score</c>, <c>PredictedLabel</c> and the features column when asked; checks
+    /// the image and label columns.</summary>
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var o = TrainerOptions;
+        var image = SchemaChecks.FindColumn(inputSchema, o.ImageColumnName, "image");
+        ImageColumn.Check(image, new ImageShape(3, 224, 224), "image");
+        var label = SchemaChecks.FindColumn(inputSchema, o.LabelColumnName, "label");
+        SchemaChecks.CheckKeyLabel(label);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        ClassifierOutputs.AddMulticlassShape(columns, label);
+        if (o.FeaturesColumnName is { } features)
+            columns[features] = new SchemaShape.Column(features, SchemaShape.Column.VectorKind.Vector,
+                NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Frozen backbone: one pass computes every photo's pooled features (the slow part, reported as
+    /// <see cref="TrainingPhase.Preparing"/>), then the head trains on them as any small network does.</summary>
+    private TrainingHistory TrainHead(TransferNetwork network, PhotoTrainingData data, Device device, int seed,
+        IChannel channel)
+    {
+        var o = TrainerOptions;
+        using var train = PooledFeatures(network, data.Train, data.TrainRows, device, channel);
+        using var valid = data.Validation is null ? null
+            : PooledFeatures(network, data.Validation, data.ValidationRows, device, channel);
+        return new NetworkTrainer(o, Host, seed).Fit(network.Head, train, valid,
+            new ShuffledBatchSampler(train.Count, o.BatchSize, seed), new CrossEntropyObjective());
+    }
+
+    private TensorDataset PooledFeatures(TransferNetwork network, IBatchSource photos, int rows, Device device,
+        IChannel channel)
+    {
+        int width = network.Backbone.FeatureChannels;
+        var features = new float[(long)rows * width];
+        var labels = new long[rows];
+        var progress = new ProgressReporter(TrainerOptions.ProgressCallback, channel, TrainingPhase.Preparing, 0,
+            TrainerOptions.NumberOfEpochs, photos.StepsPerEpoch);
+        network.eval();
+        using var noGrad = no_grad();
+        int seen = 0, step = 0;
+        foreach (var batch in photos.Batches(0))
+        {
+            using var owned = batch;
+            TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int n = (int)batch.Count;
+            network.PooledFeatures(batch.Features).cpu().data<float>().CopyTo(features.AsSpan(seen * width, n * width));
+            batch.Labels.cpu().data<long>().CopyTo(labels.AsSpan(seen, n));
+            seen += n;
+            progress.Step(++step, seen, null);
+        }
+        return TensorDataset.FromArrays(features, [rows, width], labels, device);
+    }
+
+    /// <summary>The head at the full learning rate, and the backbone blocks the mode trains at the backbone's factor;
+    /// the other blocks frozen.</summary>
+    private static TrainableParts Parts(TransferNetwork network, Options o)
+    {
+        var backbone = network.Backbone;
+        int blocks = backbone.BlockNames.Count;
+        if (o.Mode == TransferMode.FineTuneLastBlocks && o.FineTuneBlocks > blocks)
+            throw new ArgumentOutOfRangeException(nameof(Options.FineTuneBlocks),
+                $"Option FineTuneBlocks is {o.FineTuneBlocks} but backbone '{backbone.Spec.Name}' has {blocks} blocks ({string.Join(", ", backbone.BlockNames)}); use FineTuneAll to train them all.");
+        int firstTrained = o.Mode == TransferMode.FineTuneAll ? 0 : blocks - o.FineTuneBlocks;
+        var trained = Enumerable.Range(firstTrained, blocks - firstTrained)
+            .SelectMany(i => backbone.Block(i).parameters()).ToList();
+        var frozen = Enumerable.Range(0, firstTrained).Select(backbone.Block).ToList();
+        return new TrainableParts(
+            [new ParameterGroup(network.Head.parameters().ToList(), 1),
+             new ParameterGroup(trained, o.BackboneLearningRateFactor)], frozen);
+    }
+
+    private (int ClassCount, KeyValues? LabelValues) CheckSchema(DataViewSchema schema, ImageGeometry geometry)
+    {
+        var o = TrainerOptions;
+        ImageColumn.Check(SchemaChecks.FindColumn(schema, o.ImageColumnName, "image"), geometry.Shape, "image");
+        var label = SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");
+        return (SchemaChecks.CheckKeyLabel(label), KeyValues.FromColumn(label));
+    }
+}
