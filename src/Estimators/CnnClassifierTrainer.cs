@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
+using MlNetTriplet.Native;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
@@ -64,6 +65,7 @@ public sealed class CnnClassifierTrainer : IEstimator<CnnClassifierTransformer>
     {
         ArgumentNullException.ThrowIfNull(trainData);
         _options.CheckValidationAvailable(validationData is not null || _options.ValidationFraction > 0);
+        LibTorch.EnsureLoaded();
         var device = Devices.ForTraining(_options.Device);
         var (shape, classCount, labelValues) = CheckSchema(trainData.Schema);
         if (validationData is not null)

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
+using MlNetTriplet.Native;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
@@ -30,6 +31,7 @@ internal static class NeuralNetworkCore
     {
         ArgumentNullException.ThrowIfNull(trainData);
         o.CheckValidationAvailable(validationData is not null || o.ValidationFraction > 0);
+        LibTorch.EnsureLoaded();
         var device = Devices.ForTraining(o.Device);
         var (width, classCount, labelValues) = CheckSchema(trainData.Schema, o, checkLabel);
         if (validationData is not null)

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
+using MlNetTriplet.Native;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Training;
 using MlNetTriplet.Training.Losses;
@@ -37,6 +38,7 @@ public sealed class TripletEmbeddingEstimator : IEstimator<TripletEmbeddingTrans
         ArgumentNullException.ThrowIfNull(trainData);
         var o = _options;
         o.CheckValidationAvailable(validationData is not null || o.ValidationFraction > 0);
+        LibTorch.EnsureLoaded();
         var device = Devices.ForTraining(o.Device);
         var (spec, classCount) = CheckSchema(trainData.Schema);
         if (validationData is not null)
