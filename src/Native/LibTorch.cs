@@ -47,7 +47,7 @@ internal static class LibTorch
                    $"Add one backend package to the application's project: <PackageReference Include=\"TorchSharp-cpu\" Version=\"{TorchSharpVersion}\" /> (CPU, every platform), " +
                    $"or on Linux x64 only the smaller <PackageReference Include=\"libtorch-cpu-linux-x64\" Version=\"{LibTorchVersion}\" />; TorchSharp-cuda-linux or TorchSharp-cuda-windows for NVIDIA GPUs.";
         if (bridge is null)
-            return $"TorchSharp's native library {bridgeFile} is in none of the application's native folders ({string.Join(", ", folders)}), while libtorch is ({backend}): TorchSharp {TorchSharpVersion} ships it for win-x64, linux-x64 and osx-arm64, and this process runs on {RuntimeInformation.RuntimeIdentifier}.";
+            return $"TorchSharp's native library {bridgeFile} is in none of the application's native folders ({string.Join(", ", folders)}), while libtorch is ({backend}): TorchSharp {TorchSharpVersion} ships it for linux-x64, osx-arm64, win-x64 and win-arm64, and this process runs on {RuntimeInformation.RuntimeIdentifier}.";
         try
         {
             nint torch = NativeLibrary.Load(backend);
@@ -56,7 +56,7 @@ internal static class LibTorch
                 DisableNnpack(torch);
             return problem;
         }
-        catch (DllNotFoundException e)
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or IOException or UnauthorizedAccessException)
         {
             return $"libtorch could not be loaded from {Path.GetDirectoryName(backend)}: {e.Message} " +
                    $"MlNetTriplet is built for TorchSharp {TorchSharpVersion} with libtorch {LibTorchVersion}: check that the application's backend package (TorchSharp-cpu, libtorch-cpu-*, TorchSharp-cuda-*) has these versions.";

@@ -73,7 +73,7 @@ public sealed class LibTorchTests
             {
                 string zip = Path.Combine(folder, $"{column}.zip");
                 TrainedCnn.Context.Model.Save(model, TrainedCnn.Train.Schema, zip);
-                printed.Add(ModelProbeProcess.PredictFashionTestOneByOne(zip, 150, column, folder));
+                printed.Add(ModelProbeProcess.PredictFashionTestOneByOne(zip, 60, column, folder));
             }
             var noise = printed.SelectMany(p => p.Split('\n')).Where(line => line.Contains("NNPACK")).ToList();
             Assert.IsEmpty(noise, string.Join('\n', noise));

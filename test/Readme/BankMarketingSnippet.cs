@@ -17,7 +17,9 @@ public sealed class BankMarketingSnippet
         string folder = TestData.TempDirectory();
         try
         {
-            File.Copy(BankData.Kaggle, Path.Combine(folder, "bank.csv"));
+            // Every fourth customer of the Kaggle file (both classes, 2,791 rows), for a test of seconds.
+            var lines = File.ReadAllLines(BankData.Kaggle);
+            File.WriteAllLines(Path.Combine(folder, "bank.csv"), [lines[0], .. lines.Skip(1).Where((_, i) => i % 4 == 0)]);
             BinaryClassificationMetrics? evaluated = null;
             ReadmeSnippets.InFolder(folder, () =>
             {
@@ -49,7 +51,7 @@ public sealed class BankMarketingSnippet
                 evaluated = metrics;
             });
 
-            Assert.IsGreaterThan(0.85, evaluated!.AreaUnderRocCurve);
+            Assert.IsGreaterThan(0.8, evaluated!.AreaUnderRocCurve);
             Assert.IsTrue(new FileInfo(Path.Combine(folder, "roc.png")).Length > 0);
         }
         finally
