@@ -1,3 +1,4 @@
+using MlNetTriplet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
     private readonly Sequential features;
     private readonly Sequential head;
 
-    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(nameof(CnnModule))
+    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(LibTorch.Loaded(nameof(CnnModule)))
     {
         architecture.Validate();
         Input = input;
