@@ -1,9 +1,12 @@
 // Usage: ModelProbe <model.zip> <images.idx> <labels.idx> <rows> <output.txt> [column]
 //        ModelProbe --with-loader <model.zip> <data file> <column> <output.txt>
 //        ModelProbe --one-by-one <model.zip> <images.idx> <labels.idx> <rows> <output.txt> <column>
+//        ModelProbe --image-folder <model.zip> <folder> <output.txt> <column>
 // Writes one line per row: the column (default "Score"; scalar or vector), space-separated, as round-trip ("R")
 // floats. The second form loads the data loader saved in the zip (ml.Model.Save(model, loader, path)). The third
-// predicts the rows one at a time through a PredictionEngine, as a server does (a vector column).
+// predicts the rows one at a time through a PredictionEngine, as a server does (a vector column). The fourth scores
+// the photos of an image folder (mlContext.Data.LoadFromImageFolder); this project references no weights package, so
+// a photo model must load from its zip alone.
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -31,6 +34,12 @@ else if (args[0] == "--one-by-one")
     });
     values = ml.Data.CreateEnumerable<Row>(data, reuseRowObject: false).Select(row => engine.Predict(row).Values).ToList();
     output = args[5];
+}
+else if (args[0] == "--image-folder")
+{
+    var model = ml.Model.Load(args[1], out _);
+    values = Read(model.Transform(ml.Data.LoadFromImageFolder(args[2])), args[4]);
+    output = args[3];
 }
 else
 {

@@ -25,6 +25,10 @@ internal static class ModelProbeProcess
         rows.ToString(CultureInfo.InvariantCulture),
     ];
 
+    /// <summary>The <paramref name="column"/> vectors the loaded model gives for the photos of an image folder.</summary>
+    public static float[][] TransformImageFolder(string zip, string folder, string column, string workDirectory) =>
+        Run(workDirectory, output => ["--image-folder", zip, folder, output, column]).Values;
+
     /// <summary>The <paramref name="column"/> values the loaded model gives for <paramref name="dataFile"/>, read by the
     /// data loader saved in the zip.</summary>
     public static float[][] TransformWithSavedLoader(string zip, string dataFile, string column, string workDirectory) =>

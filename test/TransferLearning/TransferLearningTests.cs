@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Tests.Persistence;
 using static TorchSharp.torch;
 
 namespace MlNetTriplet.Tests.TransferLearning;
@@ -114,6 +115,20 @@ public sealed class TransferLearningTests
         CollectionAssert.AreEqual(_frozen.History!.Epochs.ToArray(), reloaded.History!.Epochs.ToArray());
         for (int i = 0; i < expected.Length; i++)
             CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+    }
+
+    [TestMethod]
+    public void SaveLoad_InAFreshProcessWithoutTheFeaturizerPackage_GivesIdenticalScores()
+    {
+        string zip = Path.Combine(_dir, "fresh.zip");
+        _ml.Model.Save(_keys.Append(_frozen), null, zip);
+        // The probe references neither the featurizer package nor any weights file: the zip holds the whole network.
+        string folder = Path.Combine(TestData.Hymenoptera, "val");
+        var loaded = ModelProbeProcess.TransformImageFolder(zip, folder, "Score", _dir);
+        var expected = Scores(_frozen, _keys.Transform(_ml.Data.LoadFromImageFolder(folder)));
+        Assert.HasCount(expected.Length, loaded);
+        for (int i = 0; i < expected.Length; i++)
+            CollectionAssert.AreEqual(expected[i], loaded[i], $"photo {i}");
     }
 
     [TestMethod]
