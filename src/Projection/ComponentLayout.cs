@@ -10,14 +10,15 @@ namespace MlNetTriplet.Projection;
 /// the normalised Laplacian after the trivial one, divided by the square root of the degree and sign-fixed, as
 /// scikit-learn's <c>SpectralEmbedding</c>), then divided by their maximum. Centroids are means of the prepared rows
 /// (unit length for cosine and correlation) rather than of the raw rows; where exp(-d²) would underflow to 0 and
-/// leave a component without affinity, distances are divided by their median first. Beyond <see cref="MaxSpectralAnchors"/>
-/// components the dense eigenproblem would be slow, and the anchors are uniform random in [0, 10]^dim, umap-learn's
-/// own choice when it has no data. A component too small for a spectral layout (fewer than 2 x dim vertices), or
-/// whose Lanczos solve does not converge, starts uniform random within its half-distance, as in umap-learn.
+/// leave a component without affinity, distances are divided by their median first. Beyond
+/// <see cref="MaxSpectralAnchors"/> components the dense eigenproblem would take seconds (Jacobi, cubic), and the
+/// anchors are uniform random in [0, 10]^dim, umap-learn's own choice when it has no data. A component too small for
+/// a spectral layout (fewer than 2 x dim vertices), or whose Lanczos solve does not converge, starts uniform random
+/// within its half-distance, as in umap-learn.
 /// </remarks>
 internal static class ComponentLayout
 {
-    private const int MaxSpectralAnchors = 256;
+    private const int MaxSpectralAnchors = 128;
 
     /// <summary>The rows x dim layout of <paramref name="graph"/>, whose vertices belong to
     /// <paramref name="count"/> components (<paramref name="labels"/>); <paramref name="data"/> are the prepared rows

@@ -110,10 +110,11 @@ internal sealed class UmapModel
         LayoutOptimizer.OptimizeFit(embedding, rows, dim, graph, epochs, a, b, options.RepulsionStrength,
             options.LearningRate, options.NegativeSampleRate, seed, po);
 
+        string initialization = spectral is null ? $"random ({failure})"
+            : components > 1 ? $"spectral, {components} components laid out apart" : "spectral";
         return new UmapModel(rows, dims, dim, k, a, b, seed, options.LocalConnectivity, options.LearningRate,
             options.RepulsionStrength, options.NegativeSampleRate, Math.Max(1, epochs / 3), (float)mean,
-            spectral is null ? $"random ({failure})" : components > 1 ? $"spectral, {components} components laid out apart" : "spectral",
-            embedding, prepared, metric, index);
+            initialization, embedding, prepared, metric, index);
     }
 
     /// <summary>Projects rows (<paramref name="rows"/> x <see cref="Dims"/>). A row equal to a training row gets that

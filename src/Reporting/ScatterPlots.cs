@@ -188,7 +188,10 @@ public static class ScatterPlots
                 Color = SKColor.Parse(Palette[c % Palette.Length]).WithAlpha(alpha), IsAntialias = true,
                 Style = SKPaintStyle.Fill,
             };
-        using var ring = new SKPaint { Color = new SKColor(0x40, 0x40, 0x40), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
+        using var ring = new SKPaint
+        {
+            Color = new SKColor(0x40, 0x40, 0x40), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f,
+        };
         try
         {
             var xAxis = model.DefaultXAxis;
@@ -216,8 +219,10 @@ public static class ScatterPlots
             float big = Math.Max(radius, 3.5f), inset = big + ring.StrokeWidth;
             foreach (int i in outside)
             {
-                float sx = Math.Clamp((float)xAxis.Transform(points[2 * i]), (float)area.Left + inset, (float)area.Right - inset);
-                float sy = Math.Clamp((float)yAxis.Transform(points[2 * i + 1]), (float)area.Top + inset, (float)area.Bottom - inset);
+                float sx = Math.Clamp((float)xAxis.Transform(points[2 * i]), (float)area.Left + inset,
+                    (float)area.Right - inset);
+                float sy = Math.Clamp((float)yAxis.Transform(points[2 * i + 1]), (float)area.Top + inset,
+                    (float)area.Bottom - inset);
                 canvas.DrawCircle(sx, sy, big, paints[colourIndex[labels[i]]]);
                 canvas.DrawCircle(sx, sy, big, ring);
             }
