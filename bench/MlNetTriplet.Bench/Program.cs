@@ -6,6 +6,7 @@ using MlNetTriplet.Bench;
 // bank-one  : one package run of the bank benchmark in this process.
 // umap      : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
 // umap-one  : one package run of one UMAP case in this process.
+// umap-seeds: UMAP maps of a projector export over many seeds, package vs umap-learn (span ratio, trustworthiness).
 // triplet     : the triplet benchmark (parent): package vs PyTorch peer per recipe, bench/results/triplet.{json,md}.
 // triplet-one : one package run of one triplet recipe in this process.
 // transfer            : the transfer-learning benchmark (parent): package vs torchvision peer per mode,
@@ -24,6 +25,7 @@ try
         "cnn" or "cnn-one" => CnnOptions.Parse(rest),
         "bank" or "bank-one" => BankOptions.Parse(rest),
         "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
+        "umap-seeds" => UmapSeedsOptions.Parse(rest),
         "triplet" or "triplet-one" => TripletOptions.Parse(rest),
         "transfer" or "transfer-one" => TransferOptions.Parse(rest),
         "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
@@ -44,6 +46,7 @@ return (command, options) switch
     ("bank-one", BankOptions o) => BankBenchmark.RunPackage(o),
     ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
     ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
+    ("umap-seeds", UmapSeedsOptions o) => UmapSeedsBenchmark.Run(o),
     ("triplet", TripletOptions o) => TripletBenchmark.Run(o),
     ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
     ("transfer", TransferOptions o) => TransferBenchmark.Run(o),
@@ -55,10 +58,11 @@ return (command, options) switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|triplet|transfer|transfer-memory [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
+    Console.Error.WriteLine(UmapSeedsOptions.Usage);
     Console.Error.WriteLine(TripletOptions.Usage);
     Console.Error.WriteLine(TransferOptions.Usage);
     Console.Error.WriteLine(TransferMemoryOptions.Usage);

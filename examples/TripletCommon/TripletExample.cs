@@ -81,7 +81,7 @@ internal static class TripletExample
         ml.Embeddings().ExportForProjector(testEmbedded, projector);
         var written = new List<string> { modelPath, projector };
         if (options.Umap)
-            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames));
+            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames, options.Seed));
 
         // The zip in a fresh MLContext must give the very same embeddings.
         var reloaded = new MLContext(seed: options.Seed + 1).Model.Load(modelPath, out _);
@@ -129,8 +129,10 @@ internal static class TripletExample
         public uint Label { get; set; }
     }
 
-    /// <summary>Projects the test embeddings to 2-D with UMAP and saves the scatter plot; returns its path.</summary>
-    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names)
+    /// <summary>Projects the test embeddings to 2-D with UMAP, seeded like the MLContext so that a run can be
+    /// reproduced, and saves the scatter plot; returns its path.</summary>
+    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names,
+        int seed)
     {
         var clock = Stopwatch.StartNew();
         // The class names ride along as a text column for the plot's legend.
@@ -139,7 +141,7 @@ internal static class TripletExample
             .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
             // The reference workflow's setting for embeddings: 15 neighbours, min_dist 0.3, correlation.
             .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding",
-                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation }))
+                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation, Seed = seed }))
             .Fit(embedded).Transform(embedded);
         string png = Path.Combine(outDir, "umap-test-embeddings.png");
         ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");

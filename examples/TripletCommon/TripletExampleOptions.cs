@@ -35,7 +35,7 @@ internal sealed record TripletExampleOptions
           --network standard|tutorial  the package's default CNN (3x3 conv 32/64, dense 128) or the recipe's own
                              tutorial CNN (default {(tutorialCnnByDefault ? "tutorial" : "standard")})
           --epochs N         training epochs (default: the recipe's)
-          --seed N           seed of the MLContext and the estimator (default 0)
+          --seed N           seed of the MLContext, the estimator and the UMAP projection (default 0)
           --train-rows N     first N training images (default 0 = all)
           --test-rows N      first N test images (default 0 = all)
           --out DIR          where the model zip, projector TSVs and plots go (default ./output)
