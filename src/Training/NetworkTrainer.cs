@@ -29,8 +29,6 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         options.CheckValidationAvailable(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
             throw new InvalidOperationException("EarlyStoppingMetric.ValidationAccuracy needs a classifier.");
-        if (options.TuneNativeAllocator)
-            NativeAllocator.Tune();
         using var channel = host.Start("Training");
 
         parts ??= TrainableParts.All(model);
@@ -48,7 +46,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         if (state.Epochs.Count > 0)
             channel.Info("Resuming from {0} after epoch {1}.", options.CheckpointDirectory, state.Epochs.Count);
 
-        bool stoppedEarly = false;
+        bool stoppedEarly = false, allocatorTuned = !options.TuneNativeAllocator;
         for (int epoch = state.Epochs.Count; epoch < options.NumberOfEpochs; epoch++)
         {
             double lr = LearningRateAt(epoch);
@@ -70,6 +68,11 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
                 using var owned = batch;
                 options.CancellationToken.ThrowIfCancellationRequested();
                 host.CheckAlive();
+                if (!allocatorTuned)
+                {
+                    NativeAllocator.Tune(batch.Features.NumberOfElements * batch.Features.ElementSize);
+                    allocatorTuned = true;
+                }
                 using var scope = NewDisposeScope();
                 var output = model.forward(batch.Features);
                 var loss = objective.Loss(output, batch.Labels);
