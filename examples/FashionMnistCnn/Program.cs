@@ -40,12 +40,14 @@ static int Train(ExampleOptions options, DataFiles files)
     long validationRows = (long)Math.Round(trainRows * options.ValidationFraction);   // approximate: the split is stratified
     Console.WriteLine($"Loaded {trainRows:N0} training and {testRows:N0} test images in {clock.Elapsed.TotalSeconds:F1} s.");
 
+    var progress = new ProgressBar();
     var trainerOptions = new CnnClassifierTrainer.Options
     {
         NumberOfEpochs = options.Epochs,
         BatchSize = options.BatchSize,
         Seed = options.Seed,
         ValidationFraction = options.ValidationFraction,
+        ProgressCallback = progress.Report,
         MetricsCallback = ClassifierReport.EpochPrinter(options.Epochs),
     };
     // Transforms before and after the CNN, so the saved zip holds a whole pipeline: raw label -> key -> CNN ->

@@ -35,8 +35,14 @@ internal static class TripletExample
                 estimator.Architecture = TripletEmbeddingOptions.DefaultCnn;
             estimator.NumberOfEpochs = options.Epochs ?? estimator.NumberOfEpochs;
             estimator.Seed = options.Seed;
-            estimator.MetricsCallback = m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
+            var progress = new ProgressBar();   // one epoch of RandomTriplets can run minutes
+            estimator.ProgressCallback = progress.Report;
+            estimator.MetricsCallback = m =>
+            {
+                progress.Clear();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
+            };
             return estimator;
         }
         return Train(options, files, example, Estimator, tutorialCnn ? "the recipe's tutorial CNN" : "the standard CNN");
