@@ -44,7 +44,9 @@ internal static class PhotoMaps
                 int drawn = CamGallery.Save(explained, path, new CamGalleryOptions
                 {
                     BoxColumnName = "Box", Selection = selection, MaxImages = 16, Columns = 4,
-                    Title = $"{method} of {(target == CamTarget.PredictedClass ? "the predicted class" : "predicted minus other")}, {selection.ToString().ToLowerInvariant()}",
+                    Title = method == CamMethod.Cam
+                        ? $"CAM of the predicted class, {selection.ToString().ToLowerInvariant()} predictions"
+                        : $"Grad-CAM, predicted minus other class, {selection.ToString().ToLowerInvariant()}",
                 });
                 Console.WriteLine(drawn > 0 ? $"wrote {path} ({drawn} photos)" : $"no {selection.ToString().ToLowerInvariant()} predictions for {path}");
             }
