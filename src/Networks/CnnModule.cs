@@ -1,3 +1,4 @@
+using MlNetTriplet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor>[][] _blocks;
     private readonly bool _globalAveragePool;
 
-    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(nameof(CnnModule))
+    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(LibTorch.Loaded(nameof(CnnModule)))
     {
         architecture.Validate();
         Input = input;
