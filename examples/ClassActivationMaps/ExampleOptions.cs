@@ -1,4 +1,3 @@
-using System.Globalization;
 using MlNetTriplet.Examples;
 
 namespace ClassActivationMaps;
@@ -46,21 +45,17 @@ internal sealed record ExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    throw new ArgumentException($"Option {arg} needs a value.");
-                return args[++i];
-            }
+            string Value() => CommandLine.Value(args, ref i);
+            int Int(int min = 1) => CommandLine.Int(arg, Value(), min);
             o = arg switch
             {
                 "--data-dir" => o with { DataDirectory = Value() },
-                "--epochs" => o with { Epochs = Int(arg, Value()) },
+                "--epochs" => o with { Epochs = Int() },
                 "--fashion-dir" => o with { FashionDirectory = Value(), FashionDirectoryGiven = true },
-                "--fashion-epochs" => o with { FashionEpochs = Int(arg, Value()) },
-                "--fashion-rows" => o with { FashionRows = Int(arg, Value()) },
+                "--fashion-epochs" => o with { FashionEpochs = Int() },
+                "--fashion-rows" => o with { FashionRows = Int() },
                 "--no-fashion" => o with { SkipFashion = true },
-                "--seed" => o with { Seed = Int(arg, Value(), min: 0) },
+                "--seed" => o with { Seed = Int(min: 0) },
                 "--out" => o with { OutputDirectory = Value() },
                 "--help" or "-h" => o with { Help = true },
                 _ => throw new ArgumentException($"Unknown option {arg}."),
@@ -68,8 +63,4 @@ internal sealed record ExampleOptions
         }
         return o;
     }
-
-    private static int Int(string option, string value, int min = 1) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n : throw new ArgumentException($"Option {option} needs a whole number of at least {min}, got '{value}'.");
 }
