@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MlNetTriplet.Examples;
 
 /// <summary>The examples' command-line routine: parse, and on a mistake print it with the usage (exit code 1), on
@@ -27,4 +29,19 @@ internal static class CommandLine
         Console.WriteLine(usage);
         return null;
     }
+
+    /// <summary>The value of option <c>args[i]</c>, moving <paramref name="i"/> onto it.</summary>
+    /// <exception cref="ArgumentException">The option is last, or another option follows it.</exception>
+    public static string Value(string[] args, ref int i)
+    {
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            throw new ArgumentException($"Option {args[i]} needs a value.");
+        return args[++i];
+    }
+
+    /// <summary><paramref name="value"/> as a whole number of at least <paramref name="min"/>.</summary>
+    /// <exception cref="ArgumentException">It is not, naming <paramref name="option"/>.</exception>
+    public static int Int(string option, string value, int min) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n : throw new ArgumentException($"Option {option} needs a whole number of at least {min}, got '{value}'.");
 }
