@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetTriplet.Examples;
 
 namespace BankMarketing;
 
@@ -56,24 +57,19 @@ internal sealed record ExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length)
-                    throw new ArgumentException($"Option {arg} needs a value.");
-                return args[++i];
-            }
+            string Value() => CommandLine.Value(args, ref i);
             o = arg switch
             {
                 "--csv" => o with { Csv = Value() },
                 "--sep" => o with { Separator = ParseSeparator(Value()) },
                 "--target" => o with { Target = Value() },
                 "--positive" => o with { Positive = Value() },
-                "--epochs" => o with { Epochs = Int(arg, Value(), 1) },
-                "--seed" => o with { Seed = Int(arg, Value(), 0) },
-                "--validation-fraction" => o with { ValidationFraction = Double(arg, Value(), 0, 1) },
-                "--l1" => o with { L1 = Double(arg, Value(), 0, double.MaxValue) },
-                "--l2" => o with { L2 = Double(arg, Value(), 0, double.MaxValue) },
-                "--dropout" => o with { Dropout = (float)Double(arg, Value(), 0, 1) },
+                "--epochs" => o with { Epochs = CommandLine.Int(arg, Value(), 1) },
+                "--seed" => o with { Seed = CommandLine.Int(arg, Value(), 0) },
+                "--validation-fraction" => o with { ValidationFraction = CommandLine.Double(arg, Value(), 0, 1) },
+                "--l1" => o with { L1 = CommandLine.Double(arg, Value(), 0, double.MaxValue) },
+                "--l2" => o with { L2 = CommandLine.Double(arg, Value(), 0, double.MaxValue) },
+                "--dropout" => o with { Dropout = (float)CommandLine.Double(arg, Value(), 0, 1) },
                 "--impute-missing" => o with { ImputeMissing = true },
                 "--out" => o with { OutputDirectory = Value() },
                 "--verify-model" => o with { VerifyModelPath = Value() },
@@ -91,12 +87,4 @@ internal sealed record ExampleOptions
         _ => throw new ArgumentException($"Option --sep takes one character (or 'tab'), got '{value}'."),
     };
 
-    private static int Int(string option, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min ? n
-            : throw new ArgumentException($"Option {option} takes a whole number >= {min}, got '{value}'.");
-
-    /// <summary>A number in [min, max).</summary>
-    private static double Double(string option, string value, double min, double max) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= min && d < max ? d
-            : throw new ArgumentException($"Option {option} takes a number in [{min}, {max}), got '{value}'.");
 }

@@ -58,26 +58,21 @@ internal sealed record ExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    throw new ArgumentException($"Option {arg} needs a value.");
-                return args[++i];
-            }
+            string Value() => CommandLine.Value(args, ref i);
             switch (arg)
             {
                 case "--data-dir": o = o with { DataDirectory = Value(), DataDirectoryGiven = true }; break;
-                case "--epochs": epochs = Int(arg, Value(), min: 1); break;
-                case "--batch-size": o = o with { BatchSize = Int(arg, Value(), min: 1) }; break;
-                case "--seed": o = o with { Seed = Int(arg, Value(), min: int.MinValue) }; break;
+                case "--epochs": epochs = CommandLine.Int(arg, Value(), 1); break;
+                case "--batch-size": o = o with { BatchSize = CommandLine.Int(arg, Value(), 1) }; break;
+                case "--seed": o = o with { Seed = CommandLine.Int(arg, Value()) }; break;
                 case "--validation-fraction":
-                    double fraction = Double(arg, Value());
+                    double fraction = CommandLine.Double(arg, Value());
                     if (fraction is < 0 or >= 1)
                         throw new ArgumentException($"Option {arg} must be in [0, 1), got {fraction}.");
                     o = o with { ValidationFraction = fraction };
                     break;
-                case "--train-rows": trainRows = Int(arg, Value(), min: 0); break;
-                case "--test-rows": testRows = Int(arg, Value(), min: 0); break;
+                case "--train-rows": trainRows = CommandLine.Int(arg, Value(), 0); break;
+                case "--test-rows": testRows = CommandLine.Int(arg, Value(), 0); break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--quick": o = o with { Quick = true }; break;
                 case "--class-names":
@@ -100,14 +95,4 @@ internal sealed record ExampleOptions
         };
     }
 
-    private static int Int(string option, string value, int min)
-    {
-        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < min)
-            throw new ArgumentException($"Option {option} takes a whole number{(min > int.MinValue ? $" >= {min}" : "")}, got '{value}'.");
-        return n;
-    }
-
-    private static double Double(string option, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
-            ? d : throw new ArgumentException($"Option {option} takes a number, got '{value}'.");
 }

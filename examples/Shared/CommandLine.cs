@@ -41,7 +41,15 @@ internal static class CommandLine
 
     /// <summary><paramref name="value"/> as a whole number of at least <paramref name="min"/>.</summary>
     /// <exception cref="ArgumentException">It is not, naming <paramref name="option"/>.</exception>
-    public static int Int(string option, string value, int min) =>
+    public static int Int(string option, string value, int min = int.MinValue) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n : throw new ArgumentException($"Option {option} needs a whole number of at least {min}, got '{value}'.");
+            ? n : throw new ArgumentException(
+                $"Option {option} needs a whole number{(min > int.MinValue ? $" of at least {min}" : "")}, got '{value}'.");
+
+    /// <summary><paramref name="value"/> as a finite number in [<paramref name="min"/>, <paramref name="max"/>).</summary>
+    /// <exception cref="ArgumentException">It is not, naming <paramref name="option"/>.</exception>
+    public static double Double(string option, string value, double min = double.MinValue, double max = double.MaxValue) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) && d >= min && d < max
+            ? d : throw new ArgumentException(
+                $"Option {option} needs a number{(min > double.MinValue ? $" in [{min}, {max})" : "")}, got '{value}'.");
 }

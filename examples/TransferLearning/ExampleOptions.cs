@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlNetTriplet;
+using MlNetTriplet.Examples;
 
 namespace TransferLearning;
 
@@ -61,13 +62,8 @@ internal sealed record ExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
-            int Number(int minimum)
-            {
-                string text = Value();
-                return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= minimum
-                    ? n : throw new ArgumentException($"{arg} takes a whole number of at least {minimum}, not '{text}'.");
-            }
+            string Value() => CommandLine.Value(args, ref i);
+            int Number(int minimum) => CommandLine.Int(arg, Value(), minimum);
             o = arg switch
             {
                 "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },

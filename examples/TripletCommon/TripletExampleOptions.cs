@@ -56,13 +56,8 @@ internal sealed record TripletExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {arg} needs a value.");
-            int Int(int min)
-            {
-                string v = Value();
-                return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-                    ? n : throw new ArgumentException($"Option {arg} takes a whole number >= {min}, got '{v}'.");
-            }
+            string Value() => CommandLine.Value(args, ref i);
+            int Int(int min) => CommandLine.Int(arg, Value(), min);
             o = arg switch
             {
                 "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },

@@ -46,15 +46,14 @@ internal sealed record ExampleOptions
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
-                ? args[++i] : throw new ArgumentException($"Option {arg} needs a value.");
+            string Value() => CommandLine.Value(args, ref i);
             switch (arg)
             {
                 case "--data-dir": o = o with { DataDirectory = Value(), DataDirectoryGiven = true }; break;
-                case "--train-rows": trainRows = Int(arg, Value(), 0); break;
-                case "--test-rows": testRows = Int(arg, Value(), 0); break;
+                case "--train-rows": trainRows = CommandLine.Int(arg, Value(), 0); break;
+                case "--test-rows": testRows = CommandLine.Int(arg, Value(), 0); break;
                 case "--quick": quick = true; break;
-                case "--neighbors": o = o with { Neighbors = Int(arg, Value(), 2) }; break;
+                case "--neighbors": o = o with { Neighbors = CommandLine.Int(arg, Value(), 2) }; break;
                 case "--min-dist":
                     o = o with
                     {
@@ -70,7 +69,7 @@ internal sealed record ExampleOptions
                             ? m : throw new ArgumentException($"Option {arg} takes euclidean, manhattan, cosine or correlation, got '{metric}'."),
                     };
                     break;
-                case "--seed": o = o with { Seed = Int(arg, Value(), int.MinValue) }; break;
+                case "--seed": o = o with { Seed = CommandLine.Int(arg, Value()) }; break;
                 case "--class-names": names = MlNetTriplet.Examples.ClassNames.Parse(arg, Value().ToLowerInvariant()); break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--help" or "-h" or "-?": o = o with { Help = true }; break;
@@ -85,7 +84,4 @@ internal sealed record ExampleOptions
         };
     }
 
-    private static int Int(string option, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n : throw new ArgumentException($"Option {option} takes a whole number >= {min}, got '{value}'.");
 }
