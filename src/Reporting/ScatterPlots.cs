@@ -45,7 +45,9 @@ public static class ScatterPlots
     /// <summary>Saves a scatter plot of 2-D points as a PNG, one colour per distinct label, with a legend (label and
     /// count) to the right of the plot area. Labels are ordered numerically when all are integers, otherwise
     /// ordinally, so the same label set gets the same colours in every plot. Markers shrink and turn more transparent
-    /// as the number of points grows, so that tens of thousands of points still show their density.</summary>
+    /// as the number of points grows, so that tens of thousands of points still show their density. When a few outlying
+    /// points (the outer 0.5% at either end) would stretch an axis by more than a quarter, the frame follows the other
+    /// points and a subtitle says how many are beyond it.</summary>
     /// <param name="points">The coordinates, <c>rows x 2</c> row-major: x0, y0, x1, y1, ...</param>
     /// <param name="labels">One label per row.</param>
     /// <param name="pngPath">The file to write; its folder is created when missing.</param>
@@ -105,6 +107,21 @@ public static class ScatterPlots
             Culture = CultureInfo.InvariantCulture,
         };
         // Ranges are set by hand because the series that carry the legend are empty (see below).
+        // A few far-away points (UMAP leaves some) would shrink the clusters into a corner: the frame follows the bulk
+        // of the points and the subtitle counts the ones left outside.
+        var xs = new float[n];
+        var ys = new float[n];
+        for (int i = 0; i < n; i++)
+            (xs[i], ys[i]) = (points[2 * i], points[2 * i + 1]);
+        (minX, maxX) = FrameRange(xs, minX, maxX);
+        (minY, maxY) = FrameRange(ys, minY, maxY);
+        int outside = 0;
+        for (int i = 0; i < n; i++)
+            if (xs[i] < minX || xs[i] > maxX || ys[i] < minY || ys[i] > maxY)
+                outside++;
+        if (outside > 0)
+            model.Subtitle = string.Create(CultureInfo.InvariantCulture,
+                $"{outside:N0} outlying point{(outside == 1 ? "" : "s")} beyond the frame");
         model.Axes.Add(Axis(AxisPosition.Bottom, xTitle, minX, maxX));
         model.Axes.Add(Axis(AxisPosition.Left, yTitle, minY, maxY));
         // Legend-only series: a ScatterSeries draws its legend symbol at the marker size, and data-sized markers
@@ -191,6 +208,20 @@ public static class ScatterPlots
             foreach (var paint in paints)
                 paint.Dispose();
         }
+    }
+
+    /// <summary>The range an axis shows: all of [<paramref name="min"/>, <paramref name="max"/>], unless the outer 0.5%
+    /// of the values at each end stretch it by more than a quarter beyond the rest (padded by a tenth); then that
+    /// padded range. Small sets (under 200 values) always show everything. Sorts <paramref name="values"/>.</summary>
+    internal static (float Min, float Max) FrameRange(float[] values, float min, float max)
+    {
+        if (values.Length < 200)
+            return (min, max);
+        Array.Sort(values);
+        float low = values[(int)(0.005 * (values.Length - 1))], high = values[(int)Math.Ceiling(0.995 * (values.Length - 1))];
+        float pad = 0.1f * (high - low);
+        (float frameLow, float frameHigh) = (Math.Max(min, low - pad), Math.Min(max, high + pad));
+        return max - min > 1.25f * (frameHigh - frameLow) ? (frameLow, frameHigh) : (min, max);
     }
 
     private static LinearAxis Axis(AxisPosition position, string title, float min, float max)

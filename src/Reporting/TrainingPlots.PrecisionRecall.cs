@@ -37,7 +37,7 @@ public static partial class TrainingPlots
         double chanceRate = curves[0].PositiveRate;
         var chance = new LineSeries
         {
-            Title = string.Create(CultureInfo.InvariantCulture, $"chance ({chanceRate:P0} positive)"),
+            Title = string.Create(CultureInfo.InvariantCulture, $"chance ({chanceRate * 100:F0}% positive)"),
             Color = OxyColors.Gray, LineStyle = LineStyle.Dash, StrokeThickness = 1,
         };
         chance.Points.AddRange([new DataPoint(0, chanceRate), new DataPoint(1, chanceRate)]);

@@ -15,7 +15,7 @@ public sealed class PrecisionRecallCurveTests : PlotTests
         Assert.AreEqual(0.25 * (1 + 2.0 / 3 + 0.75 + 4.0 / 7), curve.AveragePrecision, 1e-12);
         Assert.AreEqual(0.5, curve.PositiveRate, 1e-12);
         CollectionAssert.AreEqual(new[] { 0, 0.25, 0.25, 0.5, 0.75, 0.75, 0.75, 1, 1 }, curve.Recalls.ToArray());
-        double[] expected = [1, 1, 0.75, 0.75, 0.75, 4.0 / 7, 4.0 / 7, 4.0 / 7, 0.5];
+        double[] expected = [1, 1, 0.75, 0.75, 0.75, 0.6, 4.0 / 7, 4.0 / 7, 0.5];
         for (int i = 0; i < expected.Length; i++)
             Assert.AreEqual(expected[i], curve.Precisions[i], 1e-12, $"point {i}");
     }

@@ -147,6 +147,25 @@ public sealed class ScatterPlotsTests : PlotTests
         return (points, labels);
     }
 
+    [TestMethod]
+    public void FrameRange_TwoFarPointsAmongAThousand_FollowsTheRest()
+    {
+        // 1,000 values spread evenly over [0, 10) and two far ones at 40 and 50.
+        float[] values = [.. Enumerable.Range(0, 1000).Select(i => i / 100f), 40f, 50f];
+
+        var (min, max) = ScatterPlots.FrameRange(values, 0, 50);
+
+        Assert.AreEqual(0f, min);
+        Assert.IsTrue(max is > 9.9f and < 11.1f, $"max {max}");
+    }
+
+    [TestMethod]
+    public void FrameRange_EvenSpreadOrSmallSet_ShowsEverything()
+    {
+        Assert.AreEqual((0f, 9.99f), ScatterPlots.FrameRange([.. Enumerable.Range(0, 1000).Select(i => i / 100f)], 0, 9.99f));
+        Assert.AreEqual((0f, 50f), ScatterPlots.FrameRange([.. Enumerable.Range(0, 100).Select(i => i / 10f), 50f], 0, 50));
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -22,7 +22,7 @@ internal static class ToolCommands
         {
             string command = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Select(c => c.Name)
                 .Reverse().Append(parse.CommandResult.Command.Name).Skip(1).Prepend("mlnettriplet"));
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message} Run '{command} --help' for the flags.");
+            Console.Error.WriteLine($"error: {OneLine(parse.Errors[0].Message)} Run '{command} --help' for the flags.");
             return ExitCodes.BadInput;
         }
         // The tool handles Ctrl+C itself (keeps the best model so far) and reports failures as one line.
@@ -73,7 +73,8 @@ internal static class ToolCommands
     }
 
     private static string OneLine(string message) =>
-        string.Join(' ', message.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+        string.Join(' ', message.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim())
+            .Where(s => s.Length > 0));
 }
 
 /// <summary>One scenario of the tool, made from its flags (checked when made).</summary>

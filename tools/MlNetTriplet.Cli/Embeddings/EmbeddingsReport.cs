@@ -44,7 +44,9 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             [
                 ("source", data.Source),
                 ("split", data.Layout),
-                ("images", $"{trainCounts.Sum():N0} for training (10% of them held out for validation curves and early stopping), {testCounts.Sum():N0} for testing; {data.Shape} each"),
+                ("images", $"{trainCounts.Sum():N0} for training" +
+                    (history.Epochs[0].ValidationLoss is null ? " (too few per class to hold some out for validation)" : " (10% of them held out for the validation curve and early stopping)") +
+                    $", {testCounts.Sum():N0} for testing; {data.Shape} each"),
             ])
             .Table(["class", "training images", "test images"], data.ClassNames.Select((c, i) => (IReadOnlyList<string>)
                 [c, trainCounts[i].ToString("N0", CultureInfo.InvariantCulture), testCounts[i].ToString("N0", CultureInfo.InvariantCulture)]),
@@ -57,7 +59,8 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
                 ("network", cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +
                     $"dense {string.Join("-", cnn.DenseUnits)}, then a {scenario.EmbeddingSize}-value embedding{(model.IsNormalized ? ", L2-normalised" : "")}"),
                 ("loss", "triplet margin loss (margin 1, Euclidean distance) on semi-hard triplets mined in each batch of 32 (TF-Addons TripletSemiHardLoss)"),
-                ("training", $"Adam, learning rate 0.001 on a cosine schedule; early stopping after {EmbeddingsScenario.Patience} epochs without a lower validation loss, keeping the best epoch"),
+                ("training", "Adam, learning rate 0.001 on a cosine schedule" + (history.Epochs[0].ValidationLoss is null ? ""
+                    : $"; early stopping after {EmbeddingsScenario.Patience} epochs without a lower validation loss, keeping the best epoch")),
                 ("budget", run.Budget.FixedEpochs is int e ? $"{e} epochs (--epochs)" : $"{run.Budget.Seconds:F0} s (--train-time): {network.Plan}"),
                 ("seed", run.Settings.Seed.ToString(CultureInfo.InvariantCulture)),
             ]);

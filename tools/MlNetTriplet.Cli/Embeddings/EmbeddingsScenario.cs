@@ -17,6 +17,8 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
 {
     internal const int MaxEpochs = 30;
     internal const int Patience = 3;
+    /// <summary>Share of the training rows held out for the validation curve and early stopping.</summary>
+    internal const double ValidationFraction = 0.1;
     /// <summary>Training rows the k-NN accuracy votes with (all of them would cost minutes on a large set).</summary>
     internal const int MaxReferenceRows = 10_000;
     /// <summary>Test rows on the UMAP map.</summary>
@@ -35,11 +37,14 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         console.Line($"Data: {data.Source}: {data.ClassNames.Count} classes, images {data.Shape} ({data.Layout})");
         run.Output.Create();
 
+        // Validation batches need positive pairs: a tenth of the training rows only when that leaves every class two.
+        int smallestClass = data.Train.GetColumn<uint>(EmbeddingData.KeyColumn).GroupBy(k => k).Min(g => g.Count());
+        bool validate = smallestClass * ValidationFraction >= 2;
         var options = new TripletEmbeddingOptions
         {
             FeatureColumnName = EmbeddingData.FeaturesColumn, LabelColumnName = EmbeddingData.KeyColumn, ImageShape = data.Shape,
-            EmbeddingSize = embeddingSize, ValidationFraction = 0.1, EarlyStoppingPatience = Patience,
-            LearningRateSchedule = LearningRateSchedule.Cosine,
+            EmbeddingSize = embeddingSize, ValidationFraction = validate ? ValidationFraction : 0,
+            EarlyStoppingPatience = validate ? Patience : 0, LearningRateSchedule = LearningRateSchedule.Cosine,
         };
         var network = run.Timings.Measure("training the triplet network", () => BudgetedTraining.Fit(run,
             "Triplet network (semi-hard mining)", options, o => ml.Transforms.TripletEmbedding(o).Fit(data.Train), MaxEpochs, measureFirstEpoch: true));

@@ -45,7 +45,8 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
                 o => ml.MulticlassClassification.Trainers.TransferLearning(o).Fit(train, valid),
                 maxEpochs: frozen ? 30 : 15, measureFirstEpoch: !frozen));
 
-        var scored = network.Model.Transform(valid);
+        // Cached: the evaluation and the list of predictions read it, and each read runs the backbone on every photo.
+        var scored = ml.Data.Cache(network.Model.Transform(valid));
         var metrics = run.Timings.Measure("evaluating on the validation photos", () => ml.MulticlassClassification.Evaluate(scored, KeyColumn));
         var predictions = Predictions(scored, images.Classes);
 

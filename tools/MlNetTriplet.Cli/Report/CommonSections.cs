@@ -86,7 +86,7 @@ internal static class CommonSections
             ("command", run.Settings.CommandLine),
             ("machine", $"{RuntimeInformation.OSDescription}, {RuntimeInformation.OSArchitecture}, {Environment.ProcessorCount} cores"),
             (".NET", RuntimeInformation.FrameworkDescription),
-            ("libraries", string.Join(", ", new[] { "MlNetTriplet", "Microsoft.ML", "TorchSharp", "Microsoft.ML.LightGbm" }
+            ("libraries", string.Join(", ", new[] { "MlNetTriplet", "Microsoft.ML.Data", "TorchSharp", "Microsoft.ML.LightGbm" }
                 .Select(name => (name, version: Version(name))).Where(v => v.version is not null).Select(v => $"{v.name} {v.version}"))),
             ("finished", DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         ]);

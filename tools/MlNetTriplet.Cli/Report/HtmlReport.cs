@@ -65,9 +65,9 @@ internal sealed class HtmlReport(string title, string subtitle)
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         tr.best td { font-weight: 600; }
         .figures { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-        figure { margin: 6px 0; }
+        figure { margin: 6px 0; display: table; }
         figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
-        figcaption { color: var(--muted); font-size: 13px; max-width: 600px; }
+        figcaption { display: table-caption; caption-side: bottom; color: var(--muted); font-size: 13px; padding-top: 4px; }
         .gallery { display: flex; flex-wrap: wrap; gap: 10px; }
         .gallery-row { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; margin: 6px 0 12px; }
         .thumb { width: 132px; font-size: 12px; text-align: center; }

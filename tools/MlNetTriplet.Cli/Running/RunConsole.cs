@@ -51,7 +51,22 @@ internal sealed class RunConsole
     {
         Heading(title);
         if (!_interactive)
-            return train(new TrainingFeed(PlainProgress(), Line));
+        {
+            // A progress line only after ten silent seconds: epoch lines already say how training goes.
+            var sinceLine = Stopwatch.StartNew();
+            return train(new TrainingFeed(p =>
+            {
+                if (sinceLine.Elapsed.TotalSeconds >= PlainProgressSeconds || (p.Step == p.Steps && p.Phase == TrainingPhase.Preparing))
+                {
+                    Line("  " + Describe(p));
+                    sinceLine.Restart();
+                }
+            }, text =>
+            {
+                Line(text);
+                sinceLine.Restart();
+            }));
+        }
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(true)
@@ -70,21 +85,6 @@ internal sealed class RunConsole
                 task.Value = task.MaxValue;
             });
         return result;
-    }
-
-    /// <summary>Plain mode: a line when a phase has run ten seconds since the last one, and when a long phase ends.</summary>
-    private Action<TrainingProgress> PlainProgress()
-    {
-        var sinceLine = Stopwatch.StartNew();
-        return p =>
-        {
-            bool ended = p.Step == p.Steps;
-            if (sinceLine.Elapsed.TotalSeconds >= PlainProgressSeconds || (ended && p.Phase == TrainingPhase.Preparing))
-            {
-                Line("  " + Describe(p));
-                sinceLine.Restart();
-            }
-        };
     }
 
     private static string Describe(TrainingProgress p) => p.Phase switch

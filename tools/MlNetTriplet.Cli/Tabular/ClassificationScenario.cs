@@ -77,10 +77,10 @@ internal sealed class ClassificationScenario(ClassificationSettings settings) : 
         {
             // The saved model takes the file's raw columns; the label mapping stays out, so rows without a known
             // answer can be scored, and a multiclass prediction comes back as the class's name.
-            ITransformer model = prep.Append(network.Model);
+            var steps = new List<ITransformer> { prep, network.Model };
             if (!label.IsBinary)
-                model = ((TransformerChain<ITransformer>)model).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored));
-            ml.Model.Save(model, data.Schema, run.Output.ModelPath);
+                steps.Add(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored));
+            ml.Model.Save(new TransformerChain<ITransformer>([.. steps]), data.Schema, run.Output.ModelPath);
             var example = split.TestSet.Preview(1).RowView[0].Values
                 .Where(v => v.Key != label.Name).Select(v => v.Value switch
                 {
