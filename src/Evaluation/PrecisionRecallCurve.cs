@@ -1,3 +1,5 @@
+using MlNetTriplet.Evaluation;
+
 namespace MlNetTriplet;
 
 /// <summary>A precision-recall curve: precision and recall at every distinct score threshold, from the highest score
@@ -41,18 +43,10 @@ public sealed class PrecisionRecallCurve
     /// <exception cref="ArgumentException">The lengths differ, a score is NaN, or the labels hold no positive row.</exception>
     public static PrecisionRecallCurve FromScores(string name, IReadOnlyList<bool> labels, IReadOnlyList<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(scores);
-        if (labels.Count != scores.Count)
-            throw new ArgumentException($"Got {labels.Count} labels and {scores.Count} scores: give one score per label.", nameof(scores));
+        var order = BinaryScores.DescendingOrder(name, labels, scores);
         int positives = labels.Count(l => l);
         if (positives == 0)
             throw new ArgumentException($"The labels hold no positive row ({labels.Count} rows): recall is undefined.", nameof(labels));
-        if (scores.Any(float.IsNaN))
-            throw new ArgumentException("A score is NaN.", nameof(scores));
-        var order = Enumerable.Range(0, scores.Count).ToArray();
-        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]));
 
         var recalls = new List<double> { 0 };
         var precisions = new List<double> { 1 };

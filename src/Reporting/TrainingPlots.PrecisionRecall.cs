@@ -22,14 +22,7 @@ public static partial class TrainingPlots
     public static void SavePrecisionRecallCurves(IReadOnlyList<PrecisionRecallCurve> curves, string pngPath,
         string? title = null, int width = 600, int height = 600)
     {
-        ArgumentNullException.ThrowIfNull(curves);
-        if (curves.Count == 0)
-            throw new ArgumentException("There are no precision-recall curves to plot.", nameof(curves));
-        if (curves.Any(c => c is null))
-            throw new ArgumentException("A precision-recall curve is null.", nameof(curves));
-        PngFiles.CheckSize(width, nameof(width));
-        PngFiles.CheckSize(height, nameof(height));
-        string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
+        string path = CheckCurves(curves, "precision-recall", pngPath, width, height);
 
         var model = NewModel(null);
         model.Axes.Add(Grid(new LinearAxis { Position = AxisPosition.Bottom, Title = "Recall", Minimum = 0, Maximum = 1 }));

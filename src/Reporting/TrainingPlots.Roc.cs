@@ -14,6 +14,20 @@ public static partial class TrainingPlots
         OxyColor.Parse("#8c564b"),
     ];
 
+    /// <summary>The checks every curve plot makes: curves given and none null, a sane size; returns the full path.</summary>
+    private static string CheckCurves<T>(IReadOnlyList<T> curves, string kind, string pngPath, int width, int height)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        if (curves.Count == 0)
+            throw new ArgumentException($"There are no {kind} curves to plot.", nameof(curves));
+        if (curves.Any(c => c is null))
+            throw new ArgumentException($"A {kind} curve is null.", nameof(curves));
+        PngFiles.CheckSize(width, nameof(width));
+        PngFiles.CheckSize(height, nameof(height));
+        return PngFiles.PreparePath(pngPath, nameof(pngPath));
+    }
+
     /// <summary>Saves ROC curves as a PNG: one line per curve with its AUC in the legend, and the chance diagonal.
     /// Colours follow the loss curves: the first curve (e.g. training) blue, the second (validation) orange.</summary>
     /// <param name="curves">The curves, e.g. <see cref="RocCurve.FromScores"/> of the training and validation scores.</param>
@@ -27,14 +41,7 @@ public static partial class TrainingPlots
     public static void SaveRocCurves(IReadOnlyList<RocCurve> curves, string pngPath, string? title = null, int width = 600,
         int height = 600)
     {
-        ArgumentNullException.ThrowIfNull(curves);
-        if (curves.Count == 0)
-            throw new ArgumentException("There are no ROC curves to plot.", nameof(curves));
-        if (curves.Any(c => c is null))
-            throw new ArgumentException("A ROC curve is null.", nameof(curves));
-        PngFiles.CheckSize(width, nameof(width));
-        PngFiles.CheckSize(height, nameof(height));
-        string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
+        string path = CheckCurves(curves, "ROC", pngPath, width, height);
 
         var model = NewModel(null);
         model.Axes.Add(Grid(new LinearAxis { Position = AxisPosition.Bottom, Title = "False positive rate", Minimum = 0, Maximum = 1 }));

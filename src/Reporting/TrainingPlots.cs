@@ -210,11 +210,12 @@ public static partial class TrainingPlots
     }
 
     /// <summary>The value range of the epochs after the first, when the first epoch's values would more than double it
-    /// (so that they would squash the later, interesting part of the curves); otherwise null. Needs three epochs.</summary>
+    /// (so that they would squash the later, interesting part of the curves); otherwise null. Needs five epochs: with
+    /// fewer, the first one's drop is most of the story.</summary>
     internal static (double Low, double High)? RangeWithoutFirstEpoch(IReadOnlyList<EpochMetrics> epochs,
         IReadOnlyList<Func<EpochMetrics, double?>> values)
     {
-        if (epochs.Count < 3)
+        if (epochs.Count < 5)
             return null;
         var later = epochs.Skip(1).SelectMany(e => values.Select(v => v(e))).OfType<double>().Where(double.IsFinite).ToList();
         var first = values.Select(v => v(epochs[0])).OfType<double>().Where(double.IsFinite).ToList();

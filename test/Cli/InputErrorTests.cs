@@ -3,20 +3,12 @@ namespace MlNetTriplet.Cli.Tests;
 /// <summary>Wrong input: one clear line on standard error naming what is wrong, exit code 2, no stack trace unless
 /// --verbose.</summary>
 [TestClass]
-public sealed class InputErrorTests
+public sealed class InputErrorTests : TempFolderTests
 {
-    private static string _folder = "";
-
-    [ClassInitialize]
-    public static void MakeFolder(TestContext context) => _folder = CliData.TempDirectory();
-
-    [ClassCleanup]
-    public static void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     [TestMethod]
     public void Classification_MissingFile_SaysSoInOneLine()
     {
-        var run = Classify(Path.Combine(_folder, "no-such.csv"), "y");
+        var run = Classify(Path.Combine(Folder, "no-such.csv"), "y");
         AssertOneLine(run, "does not exist: give a CSV or TSV file with --dataset");
     }
 
@@ -38,7 +30,7 @@ public sealed class InputErrorTests
     [TestMethod]
     public void Classification_BinaryFile_SaysItIsNotText()
     {
-        string path = Path.Combine(_folder, "image.csv");
+        string path = Path.Combine(Folder, "image.csv");
         File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x01, 0x02]);
         AssertOneLine(Classify(path, "label"), "is not a text file");
     }
@@ -62,7 +54,7 @@ public sealed class InputErrorTests
     [TestMethod]
     public void Classification_Verbose_ShowsTheStackTrace()
     {
-        var run = CliProcess.Run("classification", "--dataset", Path.Combine(_folder, "no-such.csv"), "--label-col", "y", "--verbose");
+        var run = CliProcess.Run("classification", "--dataset", Path.Combine(Folder, "no-such.csv"), "--label-col", "y", "--verbose");
         Assert.AreEqual(2, run.ExitCode, run.ToString());
         StringAssert.Contains(run.Error, "   at ");
     }
@@ -70,27 +62,27 @@ public sealed class InputErrorTests
     [TestMethod]
     public void ImageClassification_EmptyFolder_SaysThereAreNoClasses()
     {
-        string empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
-        AssertOneLine(CliProcess.Run("image-classification", "--dataset", empty, "-o", Path.Combine(_folder, "out")), "no class sub-folders");
+        string empty = Directory.CreateDirectory(Path.Combine(Folder, "empty")).FullName;
+        AssertOneLine(CliProcess.Run("image-classification", "--dataset", empty, "-o", Path.Combine(Folder, "out")), "no class sub-folders");
     }
 
     [TestMethod]
     public void ImageClassification_OneClassFolder_SaysClassificationNeedsTwo()
     {
-        string root = Path.Combine(_folder, "ants-only");
+        string root = Path.Combine(Folder, "ants-only");
         Directory.CreateDirectory(Path.Combine(root, "ants"));
         foreach (string photo in Directory.GetFiles(Path.Combine(CliData.Hymenoptera, "train", "ants")).Take(6))
             File.CreateSymbolicLink(Path.Combine(root, "ants", Path.GetFileName(photo)), photo);
-        AssertOneLine(CliProcess.Run("image-classification", "--dataset", root, "-o", Path.Combine(_folder, "out")), "one class folder with images ('ants')");
+        AssertOneLine(CliProcess.Run("image-classification", "--dataset", root, "-o", Path.Combine(Folder, "out")), "one class folder with images ('ants')");
     }
 
     [TestMethod]
     public void Embeddings_IdxFolderMissingTheTestFiles_ListsThem()
     {
-        string idx = Directory.CreateDirectory(Path.Combine(_folder, "idx")).FullName;
+        string idx = Directory.CreateDirectory(Path.Combine(Folder, "idx")).FullName;
         foreach (string name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" })
             File.CreateSymbolicLink(Path.Combine(idx, name), Path.Combine(CliData.FashionMnist, name));
-        AssertOneLine(CliProcess.Run("embeddings", "--dataset", idx, "-o", Path.Combine(_folder, "out")), "lacks t10k-images-idx3-ubyte[.gz]");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", idx, "-o", Path.Combine(Folder, "out")), "lacks t10k-images-idx3-ubyte[.gz]");
     }
 
     [TestMethod]
@@ -99,7 +91,7 @@ public sealed class InputErrorTests
         AssertOneLine(CliProcess.Run("classification", "--dataset", CliData.BankKaggle), "--label-col");
         AssertOneLine(CliProcess.Run("classification", "--dataset", CliData.BankKaggle, "--label-col", "deposit", "--validation-fraction", "1.5"),
             "--validation-fraction must be between 0 and 1");
-        AssertOneLine(CliProcess.Run("image-classification", "--dataset", _folder, "--mode", "melt"), "melt");
+        AssertOneLine(CliProcess.Run("image-classification", "--dataset", Folder, "--mode", "melt"), "melt");
         AssertOneLine(CliProcess.Run(), "Required command was not provided");
     }
 
@@ -114,12 +106,12 @@ public sealed class InputErrorTests
         StringAssert.Contains(verbHelp.Output, "--train-time");
     }
 
-    private static ProcessResult Classify(string csv, string label, params string[] more) =>
-        CliProcess.Run(["classification", "--dataset", csv, "--label-col", label, "-o", Path.Combine(_folder, "out"), .. more]);
+    private ProcessResult Classify(string csv, string label, params string[] more) =>
+        CliProcess.Run(["classification", "--dataset", csv, "--label-col", label, "-o", Path.Combine(Folder, "out"), .. more]);
 
-    private static string Write(string name, string header, IEnumerable<string> rows)
+    private string Write(string name, string header, IEnumerable<string> rows)
     {
-        string path = Path.Combine(_folder, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllLines(path, rows.Prepend(header));
         return path;
     }

@@ -6,16 +6,8 @@ namespace MlNetTriplet.Cli.Tests;
 
 /// <summary>Column types inferred from a file's content.</summary>
 [TestClass]
-public sealed class TableSchemaTests
+public sealed class TableSchemaTests : TempFolderTests
 {
-    private static string _folder = "";
-
-    [ClassInitialize]
-    public static void MakeFolder(TestContext context) => _folder = CliData.TempDirectory();
-
-    [ClassCleanup]
-    public static void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     [TestMethod]
     public void Infer_UciBankFile_DetectsSemicolonsQuotesAndEveryKind()
     {
@@ -40,7 +32,7 @@ public sealed class TableSchemaTests
     {
         var rows = Enumerable.Range(0, 60).Select(i =>
             $"{1000 + i},customer-{i:D3},\"the parcel arrived {(i % 3 == 0 ? "late and damaged" : "on time")}\",same,{i % 5},{(i % 2 == 0 ? "a" : "b")}");
-        string csv = Path.Combine(_folder, "mixed.csv");
+        string csv = Path.Combine(Folder, "mixed.csv");
         File.WriteAllLines(csv, rows.Prepend("order_id,customer,comment,country,stars,label"));
 
         var schema = TableSchema.Infer(new MLContext(), CsvFormat.Read(csv, null), "label", ["stars"], null);
@@ -57,7 +49,7 @@ public sealed class TableSchemaTests
     [TestMethod]
     public void Infer_LabelWithManyValues_SaysItLooksLikeRegression()
     {
-        string csv = Path.Combine(_folder, "regression.csv");
+        string csv = Path.Combine(Folder, "regression.csv");
         File.WriteAllLines(csv, Enumerable.Range(0, 300).Select(i => $"{i % 7},{i * 1.5}").Prepend("x,price"));
         var e = Assert.ThrowsExactly<InputException>(() => TableSchema.Infer(new MLContext(), CsvFormat.Read(csv, null), "price", [], null));
         StringAssert.Contains(e.Message, "regression");
@@ -66,7 +58,7 @@ public sealed class TableSchemaTests
     [TestMethod]
     public void Infer_EmptyLabelCell_NamesTheLine()
     {
-        string csv = Path.Combine(_folder, "holes.csv");
+        string csv = Path.Combine(Folder, "holes.csv");
         File.WriteAllLines(csv, Enumerable.Range(0, 30).Select(i => $"{i % 4},{(i == 7 ? "" : i % 2 == 0 ? "a" : "b")}").Prepend("x,label"));
         var e = Assert.ThrowsExactly<InputException>(() => TableSchema.Infer(new MLContext(), CsvFormat.Read(csv, null), "label", [], null));
         StringAssert.Contains(e.Message, "the first on line 9");

@@ -92,7 +92,7 @@ public sealed class TrainingPlotsTests : PlotTests
     public void RangeWithoutFirstEpoch_FirstEpochFarAbove_FollowsLaterEpochs()
     {
         // An untrained first epoch (loss 2.5) against later losses between 0.3 and 0.5.
-        var epochs = new[] { 2.5, 0.5, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, loss + 0.05)).ToList();
+        var epochs = new[] { 2.5, 0.5, 0.45, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, loss + 0.05)).ToList();
 
         var range = TrainingPlots.RangeWithoutFirstEpoch(epochs, [e => e.TrainLoss, e => e.ValidationLoss]);
 
@@ -102,12 +102,13 @@ public sealed class TrainingPlotsTests : PlotTests
     }
 
     [TestMethod]
-    public void RangeWithoutFirstEpoch_FirstEpochNearTheRest_LeavesTheAxisAlone()
+    public void RangeWithoutFirstEpoch_FirstEpochNearTheRestOrFewEpochs_LeavesTheAxisAlone()
     {
-        var epochs = new[] { 0.7, 0.5, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, null)).ToList();
+        var epochs = new[] { 0.7, 0.5, 0.45, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, null)).ToList();
+        var steep = new[] { 2.5, 0.5, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, null)).ToList();
 
         Assert.IsNull(TrainingPlots.RangeWithoutFirstEpoch(epochs, [e => e.TrainLoss, e => e.ValidationLoss]));
-        Assert.IsNull(TrainingPlots.RangeWithoutFirstEpoch(epochs.Take(2).ToList(), [e => e.TrainLoss]));
+        Assert.IsNull(TrainingPlots.RangeWithoutFirstEpoch(steep, [e => e.TrainLoss]), "four epochs are too few to leave one out");
     }
 
     private static EpochMetrics Epoch(int epoch, double trainLoss, double? validationLoss) =>

@@ -91,12 +91,8 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             embedding = Json(metrics),
             rawPixels = Json(pixels),
             umapRows = mapRows,
-            training = new
-            {
-                plannedEpochs = network.PlannedEpochs, epochs = history.Epochs.Count, bestEpoch = history.BestEpoch,
-                stop = network.Stop, plan = network.Plan, budgetSeconds = run.Budget.Seconds, history = history.Epochs,
-            },
-            timings = run.Timings.Phases.Select(p => new { phase = p.Phase, seconds = p.Seconds }),
+            training = TrainingJson(run, network),
+            timings = TimingsJson(run),
             totalSeconds = run.Timings.TotalSeconds,
         });
     }

@@ -93,12 +93,8 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
             validation = new { accuracy = metrics.MicroAccuracy, macroAccuracy = metrics.MacroAccuracy, logLoss = metrics.LogLoss, misclassified = wrong.Count },
             perClass = PerClass(metrics.ConfusionMatrix, images.Classes).Select(c => new { name = c.Name, images = c.Rows, precision = c.Precision, recall = c.Recall, f1 = c.F1 }),
             skippedUnreadableImages = model.SkippedImageCount,
-            training = new
-            {
-                plannedEpochs = network.PlannedEpochs, epochs = history.Epochs.Count, bestEpoch = history.BestEpoch,
-                stop = network.Stop, plan = network.Plan, budgetSeconds = run.Budget.Seconds, history = history.Epochs,
-            },
-            timings = run.Timings.Phases.Select(p => new { phase = p.Phase, seconds = p.Seconds }),
+            training = TrainingJson(run, network),
+            timings = TimingsJson(run),
             totalSeconds = run.Timings.TotalSeconds,
         });
     }

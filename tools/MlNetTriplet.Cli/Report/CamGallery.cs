@@ -11,8 +11,7 @@ internal static class CamGallery
     public static void Add(HtmlReport report, TransferLearningTransformer model,
         IReadOnlyList<(string Path, string Truth, string Predicted)> photos)
     {
-        _ = model;
         report.Section("cam", "Class activation maps")
-            .Note($"Not drawn yet: this build of MlNetTriplet has no class-activation-map transform (issue 12). Once it has, this section shows where in each of the {photos.Count} validation photos the classifier looked.");
+            .Note($"Not drawn yet: this build of MlNetTriplet has no class-activation-map transform (issue 12). Once it has, this section shows where {model.BackboneName} looked in each of the {photos.Count} validation photos.");
     }
 }

@@ -39,6 +39,20 @@ internal static class CommonSections
             "A validation curve that rises while the training curve falls is overfitting."));
     }
 
+    /// <summary>How training went, for metrics.json: epochs planned and run, the kept epoch, why it ended, every epoch.</summary>
+    public static object TrainingJson<TModel>(RunContext run, BudgetedNetwork<TModel> network) where TModel : NetworkTransformer
+    {
+        var history = network.Model.History!;
+        return new
+        {
+            plannedEpochs = network.PlannedEpochs, epochs = history.Epochs.Count, bestEpoch = history.BestEpoch,
+            stop = network.Stop, plan = network.Plan, budgetSeconds = run.Budget.Seconds, history = history.Epochs,
+        };
+    }
+
+    /// <summary>The phases' wall times, for metrics.json.</summary>
+    public static object TimingsJson(RunContext run) => run.Timings.Phases.Select(p => new { phase = p.Phase, seconds = p.Seconds });
+
     /// <summary>The confusion matrix and each class's precision, recall and F1 from it.</summary>
     public static void ClassFigures(ReportSection section, RunContext run, ConfusionMatrix matrix, IReadOnlyList<string> classNames)
     {

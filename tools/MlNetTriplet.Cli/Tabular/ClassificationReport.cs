@@ -104,13 +104,9 @@ internal sealed class ClassificationReport(RunContext run, TableSchema schema, B
             network = outcome.Json(network: true),
             lightGbm = outcome.Json(network: false),
             perClass = PerClass(outcome.Confusion, classNames).Select(c => new { name = c.Name, rows = c.Rows, precision = c.Precision, recall = c.Recall, f1 = c.F1 }),
-            training = new
-            {
-                plannedEpochs = network.PlannedEpochs, epochs = history.Epochs.Count, bestEpoch = history.BestEpoch,
-                stop = network.Stop, plan = network.Plan, budgetSeconds = run.Budget.Seconds, history = history.Epochs,
-            },
+            training = TrainingJson(run, network),
             columns = schema.Columns.Select(c => new { name = c.Name, kind = c.Name == label.Name ? "label" : c.KindName, note = c.Note }),
-            timings = run.Timings.Phases.Select(p => new { phase = p.Phase, seconds = p.Seconds }),
+            timings = TimingsJson(run),
             totalSeconds = run.Timings.TotalSeconds,
         });
     }
