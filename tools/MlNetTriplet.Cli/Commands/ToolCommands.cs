@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Reflection;
 using MlNetTriplet.Cli.Running;
 
@@ -10,9 +11,13 @@ internal static class ToolCommands
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand(
+        // A plain command rather than RootCommand, whose name would be the assembly's (MlNetTriplet.Cli) in the help.
+        var root = new Command("mlnettriplet",
             "Turns a dataset into a trained model (model.zip), its metrics (metrics.json), a self-contained HTML report and " +
-            "a console project that uses the model (Consumption/). Runs offline: deep networks on TorchSharp inside ML.NET pipelines.");
+            "a console project that uses the model (Consumption/). Runs offline: deep networks on TorchSharp inside ML.NET pipelines.")
+        {
+            new HelpOption(), new VersionOption(),
+        };
         root.Subcommands.Add(ClassificationCommand.Create(args));
         root.Subcommands.Add(ImageClassificationCommand.Create(args));
         root.Subcommands.Add(EmbeddingsCommand.Create(args));
@@ -21,7 +26,7 @@ internal static class ToolCommands
         if (parse.Errors.Count > 0)
         {
             string command = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Select(c => c.Name)
-                .Reverse().Append(parse.CommandResult.Command.Name).Skip(1).Prepend("mlnettriplet"));
+                .Reverse().Append(parse.CommandResult.Command.Name));
             Console.Error.WriteLine($"error: {OneLine(parse.Errors[0].Message)} Run '{command} --help' for the flags.");
             return ExitCodes.BadInput;
         }
