@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using Microsoft.ML;
 
 namespace MlNetTriplet.Tests;
@@ -15,11 +17,53 @@ internal static class TestData
         ml.Data.LoadFromIdx(Path.Combine(FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"),
             Path.Combine(FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"), rows);
 
+    /// <summary>The real data beside the repository (../shared/data), as CI lays it out.</summary>
+    public static string SharedData(string name)
+    {
+        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", name));
+        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The shared data '{name}' is expected at {path}.");
+    }
+
+    /// <summary>The ants-and-bees photos (hymenoptera: train/ and val/ of ants/ and bees/).</summary>
+    public static string Hymenoptera => SharedData("hymenoptera");
+
     /// <summary>A fresh temporary directory, deleted by the caller.</summary>
     public static string TempDirectory()
     {
         string path = Path.Combine(Path.GetTempPath(), "mlnettriplet-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>The repository's root folder (the one holding MlNetTriplet.sln).</summary>
+    public static readonly string RepositoryRoot = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MlNetTriplet.sln")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("MlNetTriplet.sln not found above the test binary.");
+    }
+
+    /// <summary>The first rows of the four Fashion-MNIST files, gzip-compressed under their usual names, in
+    /// <paramref name="directory"/>: a small data set for code that names the files (the README's quick start).</summary>
+    public static void WriteFashionFiles(string directory, int trainRows, int testRows)
+    {
+        foreach (var (split, rows) in new[] { ("train", trainRows), ("t10k", testRows) })
+        {
+            CopyFirstRows($"{split}-images-idx3-ubyte.gz", headerBytes: 16, rowBytes: 28 * 28, rows, directory);
+            CopyFirstRows($"{split}-labels-idx1-ubyte.gz", headerBytes: 8, rowBytes: 1, rows, directory);
+        }
+    }
+
+    private static void CopyFirstRows(string file, int headerBytes, int rowBytes, int rows, string directory)
+    {
+        var bytes = new byte[headerBytes + rows * rowBytes];
+        using (var input = new GZipStream(File.OpenRead(Path.Combine(FashionMnistDirectory, file)), CompressionMode.Decompress))
+            input.ReadExactly(bytes);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), rows);   // the count follows the magic number
+        using var output = new GZipStream(File.Create(Path.Combine(directory, file)), CompressionLevel.Fastest);
+        output.Write(bytes);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace MlNetTriplet.Bench;
@@ -8,6 +9,14 @@ internal sealed record MachineInfo(int Nproc, string CpuModel, string Os, string
 {
     public static MachineInfo Read() => new(Environment.ProcessorCount, ReadCpuModel(), RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription);
+
+    /// <summary>The lines a report's markdown starts with: when and how long, under what load, on what machine, with
+    /// which OpenMP environment (inherited by every side of the run).</summary>
+    public string ReportHeader(DateTimeOffset started, DateTimeOffset finished, string? loadAtStart, string? loadAtEnd,
+        IReadOnlyDictionary<string, string?> omp) => string.Create(CultureInfo.InvariantCulture,
+        $"- Date: {started:yyyy-MM-dd HH:mm zzz} ({(finished - started).TotalMinutes:F0} min); load average (1/5/15 min) at start {loadAtStart}, at end {loadAtEnd}\n" +
+        $"- Machine: {Nproc} cores, {CpuModel}; {Os}; {Dotnet}\n" +
+        $"- OpenMP env (every side): {string.Join(", ", omp.Select(p => $"`{p.Key}={p.Value ?? "(unset)"}`"))}\n");
 
     /// <summary>The 1, 5 and 15 minute load averages, e.g. "0.12 0.40 1.05"; null off Linux.</summary>
     public static string? LoadAverageNow() =>

@@ -6,8 +6,15 @@ using MlNetTriplet.Bench;
 // bank-one  : one package run of the bank benchmark in this process.
 // umap      : the UMAP benchmark (parent) against umap-learn: writes bench/results/umap.{json,md}.
 // umap-one  : one package run of one UMAP case in this process.
+// umap-seeds: UMAP maps of a projector export over many seeds, package vs umap-learn (span ratio, trustworthiness).
 // triplet     : the triplet benchmark (parent): package vs PyTorch peer per recipe, bench/results/triplet.{json,md}.
 // triplet-one : one package run of one triplet recipe in this process.
+// transfer            : the transfer-learning benchmark (parent): package vs torchvision peer per mode,
+//                       bench/results/transfer.{json,md}.
+// transfer-one        : one package run of one transfer mode in this process.
+// transfer-memory     : peak RSS of one fine-tuning epoch over generated photos, per photo count,
+//                       bench/results/transfer-memory.{json,md}.
+// transfer-memory-one : one such epoch in this process.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 object? options;
@@ -18,7 +25,10 @@ try
         "cnn" or "cnn-one" => CnnOptions.Parse(rest),
         "bank" or "bank-one" => BankOptions.Parse(rest),
         "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
+        "umap-seeds" => UmapSeedsOptions.Parse(rest),
         "triplet" or "triplet-one" => TripletOptions.Parse(rest),
+        "transfer" or "transfer-one" => TransferOptions.Parse(rest),
+        "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
         _ => null,
     };
 }
@@ -36,17 +46,25 @@ return (command, options) switch
     ("bank-one", BankOptions o) => BankBenchmark.RunPackage(o),
     ("umap", UmapBenchOptions o) => UmapBenchmark.Run(o),
     ("umap-one", UmapBenchOptions o) => UmapBenchmark.RunOne(o),
+    ("umap-seeds", UmapSeedsOptions o) => UmapSeedsBenchmark.Run(o),
     ("triplet", TripletOptions o) => TripletBenchmark.Run(o),
     ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
+    ("transfer", TransferOptions o) => TransferBenchmark.Run(o),
+    ("transfer-one", TransferOptions o) => TransferPackageRun.Run(o),
+    ("transfer-memory", TransferMemoryOptions o) => TransferMemory.Run(o),
+    ("transfer-memory-one", TransferMemoryOptions o) => TransferMemory.RunOne(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|triplet [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
+    Console.Error.WriteLine(UmapSeedsOptions.Usage);
     Console.Error.WriteLine(TripletOptions.Usage);
+    Console.Error.WriteLine(TransferOptions.Usage);
+    Console.Error.WriteLine(TransferMemoryOptions.Usage);
     return 2;
 }

@@ -79,7 +79,7 @@ internal sealed class Report
             if (goal is double g && s is not null)
                 verdict += s.Median >= g ? ", goal met" : ", goal not met";
             return new Bar(name, $">= {bar.ToString(Inv)}x" + (goal is double gg ? $" (goal {gg.ToString(Inv)}x)" : ""),
-                Range(s, "F2", "x"), verdict);
+                Stats.Range(s, "F2", "x"), verdict);
         }
 
         var accuracy = _ratios["accuracy_points_package_minus_peer"].Stats;
@@ -90,13 +90,13 @@ internal sealed class Report
             RatioBar("Training images/s, package / PyTorch peer", "package_vs_peer_train", 1.5, 2.5),
             RatioBar("Training images/s, package / bare TorchSharp", "package_vs_bare_train", 0.9),
             RatioBar("Inference images/s, package / PyTorch peer", "package_vs_peer_inference", 0.8),
-            new("Test accuracy, package - peer (points)", "within 0.5", Range(accuracy, "F2", ""),
+            new("Test accuracy, package - peer (points)", "within 0.5", Stats.Range(accuracy, "F2", ""),
                 Verdict(accuracy is null ? null : Math.Abs(accuracy.Median) <= 0.5)),
-            new("Test accuracy, package", ">= 0.91", Range(package?.TestAccuracy, "F4", ""),
+            new("Test accuracy, package", ">= 0.91", Stats.Range(package?.TestAccuracy, "F4", ""),
                 Verdict(package?.TestAccuracy is null ? null : package.TestAccuracy.Median >= 0.91)),
-            new("Peak RSS, package (worst run)", "<= 1.5 GB", Range(memory, "N0", " MB"),
+            new("Peak RSS, package (worst run)", "<= 1.5 GB", Stats.Range(memory, "N0", " MB"),
                 Verdict(memory is null ? null : memory.Max <= PeakMemoryBarMb)),
-            new("RSS growth epoch 2 -> last, package (worst run)", "< 5%", Range(growth, "F1", "%"),
+            new("RSS growth epoch 2 -> last, package (worst run)", "< 5%", Stats.Range(growth, "F1", "%"),
                 Verdict(growth is null ? null : growth.Max < 5)),
         ];
     }
@@ -142,8 +142,8 @@ internal sealed class Report
         Line("| side | training images/s | inference images/s | test accuracy | peak RSS | RSS growth epoch 2 -> last |");
         Line("|---|---|---|---|---|---|");
         foreach (var (side, s) in _sides)
-            Line($"| {side} | {Range(s.TrainImagesPerSecond, "N0", "")} | {Range(s.EvalImagesPerSecond, "N0", "")} | " +
-                 $"{Range(s.TestAccuracy, "F4", "")} | {Range(s.PeakRssMb, "N0", " MB")} | {Range(s.MemoryGrowthPercent, "F1", "%")} |");
+            Line($"| {side} | {Stats.Range(s.TrainImagesPerSecond, "N0", "")} | {Stats.Range(s.EvalImagesPerSecond, "N0", "")} | " +
+                 $"{Stats.Range(s.TestAccuracy, "F4", "")} | {Stats.Range(s.PeakRssMb, "N0", " MB")} | {Stats.Range(s.MemoryGrowthPercent, "F1", "%")} |");
         Line();
         Line("Bars from docs/BENCHMARKS.md; ratios are taken within each round, then the median (min-max) over rounds:");
         Line();
@@ -154,8 +154,8 @@ internal sealed class Report
         Line();
         var bareVsPeer = _ratios["bare_vs_peer_train"].Stats;
         var packageFit = _sides.GetValueOrDefault("package")?.FitSeconds;
-        Line($"Context: bare TorchSharp / peer training {Range(bareVsPeer, "F2", "x")}; package whole `Fit` wall time " +
-             $"{Range(packageFit, "F1", " s")} (training steps alone: {Range(_sides.GetValueOrDefault("package")?.TrainSeconds, "F1", " s")}).");
+        Line($"Context: bare TorchSharp / peer training {Stats.Range(bareVsPeer, "F2", "x")}; package whole `Fit` wall time " +
+             $"{Stats.Range(packageFit, "F1", " s")} (training steps alone: {Stats.Range(_sides.GetValueOrDefault("package")?.TrainSeconds, "F1", " s")}).");
         Line();
         Line("| round | side | training images/s | inference images/s | accuracy | peak RSS MB | RSS growth | 1-min load before / after |");
         Line("|---|---|---|---|---|---|---|---|");
@@ -174,8 +174,8 @@ internal sealed class Report
         Console.WriteLine();
         Console.WriteLine($"{"side",-8} {"train img/s (min-max)",-26} {"eval img/s (min-max)",-26} {"accuracy",-22} {"peak RSS MB",-22} growth");
         foreach (var (side, s) in _sides)
-            Console.WriteLine($"{side,-8} {Range(s.TrainImagesPerSecond, "N0", ""),-26} {Range(s.EvalImagesPerSecond, "N0", ""),-26} " +
-                              $"{Range(s.TestAccuracy, "F4", ""),-22} {Range(s.PeakRssMb, "N0", ""),-22} {Range(s.MemoryGrowthPercent, "F1", "%")}");
+            Console.WriteLine($"{side,-8} {Stats.Range(s.TrainImagesPerSecond, "N0", ""),-26} {Stats.Range(s.EvalImagesPerSecond, "N0", ""),-26} " +
+                              $"{Stats.Range(s.TestAccuracy, "F4", ""),-22} {Stats.Range(s.PeakRssMb, "N0", ""),-22} {Stats.Range(s.MemoryGrowthPercent, "F1", "%")}");
         Console.WriteLine();
         foreach (var b in _bars)
             Console.WriteLine($"{b.Name,-50} {b.Required,-24} {b.Measured,-28} {b.Verdict}");
@@ -190,8 +190,4 @@ internal sealed class Report
     }
 
     private static string OneMinute(string? loadAverage) => loadAverage?.Split(' ')[0] ?? "n/a";
-
-    private static string Range(Stats? s, string format, string unit) => s is null ? "n/a"
-        : s.Count == 1 ? s.Median.ToString(format, Inv) + unit
-        : $"{s.Median.ToString(format, Inv)}{unit} ({s.Min.ToString(format, Inv)} .. {s.Max.ToString(format, Inv)})";
 }

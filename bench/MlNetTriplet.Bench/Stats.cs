@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MlNetTriplet.Bench;
 
 /// <summary>Median and range of a figure over the rounds: the form BENCHMARKS.md asks results to be quoted in.</summary>
@@ -14,4 +16,10 @@ internal sealed record Stats(double Median, double Min, double Max, int Count)
     }
 
     public static Stats? Of(IEnumerable<double> values) => Of(values.Select(v => (double?)v));
+
+    /// <summary>"median (min .. max)" with <paramref name="unit"/> after the median, the median alone for one value,
+    /// "n/a" for none: how the reports quote a figure.</summary>
+    public static string Range(Stats? s, string format, string unit) => s is null ? "n/a"
+        : s.Count == 1 ? s.Median.ToString(format, CultureInfo.InvariantCulture) + unit
+        : $"{s.Median.ToString(format, CultureInfo.InvariantCulture)}{unit} ({s.Min.ToString(format, CultureInfo.InvariantCulture)} .. {s.Max.ToString(format, CultureInfo.InvariantCulture)})";
 }

@@ -36,23 +36,23 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         foreach (string recipe in options.Recipes)
         {
             var speed = Ratio(this, recipe);
-            bars.Add(new(recipe, "Training images/s, package / peer", ">= 1.5x", Range(speed, "F2", "x"), Verdict(speed?.Median >= 1.5)));
+            bars.Add(new(recipe, "Training images/s, package / peer", ">= 1.5x", Stats.Range(speed, "F2", "x"), Verdict(speed?.Median >= 1.5)));
             if (recipe == "semihard")
             {
                 var p1 = Paired(recipe, x => x.PrecisionAt1, (a, b) => (a - b) * 100);
                 var map = Paired(recipe, x => x.MeanAveragePrecisionAtR, (a, b) => (a - b) * 100);
-                bars.Add(new(recipe, "P@1, package - peer (points)", "within 0.5", Range(p1, "F2", ""), Verdict(p1 is null ? null : Math.Abs(p1.Median) <= 0.5)));
-                bars.Add(new(recipe, "MAP@R, package - peer (points)", "within 1.0", Range(map, "F2", ""), Verdict(map is null ? null : Math.Abs(map.Median) <= 1.0)));
+                bars.Add(new(recipe, "P@1, package - peer (points)", "within 0.5", Stats.Range(p1, "F2", ""), Verdict(p1 is null ? null : Math.Abs(p1.Median) <= 0.5)));
+                bars.Add(new(recipe, "MAP@R, package - peer (points)", "within 1.0", Stats.Range(map, "F2", ""), Verdict(map is null ? null : Math.Abs(map.Median) <= 1.0)));
                 if (options.MinPrecisionAt1 is double minP1)
                 {
                     var ownP1 = Side(recipe, "package", x => x.PrecisionAt1);
-                    bars.Add(new(recipe, "P@1, package", ">= " + minP1.ToString("F2", Inv), Range(ownP1, "F4", ""), Verdict(ownP1?.Median >= minP1)));
+                    bars.Add(new(recipe, "P@1, package", ">= " + minP1.ToString("F2", Inv), Stats.Range(ownP1, "F4", ""), Verdict(ownP1?.Median >= minP1)));
                 }
             }
             else
             {
                 var knn = Paired(recipe, x => x.Knn10Accuracy, (a, b) => (a - b) * 100);
-                bars.Add(new(recipe, "10-NN accuracy, package - peer (points)", "within 1.0", Range(knn, "F2", ""), Verdict(knn is null ? null : Math.Abs(knn.Median) <= 1.0)));
+                bars.Add(new(recipe, "10-NN accuracy, package - peer (points)", "within 1.0", Stats.Range(knn, "F2", ""), Verdict(knn is null ? null : Math.Abs(knn.Median) <= 1.0)));
             }
         }
         return bars;
@@ -97,10 +97,7 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         var first = runs.FirstOrDefault();
         Line("# Triplet benchmark: package vs PyTorch peers");
         Line();
-        Line($"- Date: {started.ToString("yyyy-MM-dd HH:mm zzz", Inv)} ({(_finished - started).TotalMinutes.ToString("F0", Inv)} min); " +
-             $"load average (1/5/15 min) at start {loadAtStart}, at end {_loadAtEnd}");
-        Line($"- Machine: {machine.Nproc} cores, {machine.CpuModel}; {machine.Os}; {machine.Dotnet}");
-        Line("- OpenMP env (both sides): " + string.Join(", ", omp.Select(p => $"`{p.Key}={p.Value ?? "(unset)"}`")));
+        md.Append(machine.ReportHeader(started, _finished, loadAtStart, _loadAtEnd, omp));
         Line($"- Data `{options.DataDir}`, {first?.NTrain.ToString("N0", Inv)} train / {first?.NTest.ToString("N0", Inv)} test images, " +
              $"{options.Threads} threads, seeds {options.SeedList()} (round by round), {options.Pairs} rounds per recipe (order alternated), every run in its own process");
         Line("- Recipes: `semihard` = TF-Addons TripletSemiHardLoss tutorial (`triplet_semihard.py`: batch 32, 5 epochs, margin 1, " +
@@ -116,10 +113,10 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         Line("|---|---|---|---|---|---|---|---|---|");
         foreach (string recipe in options.Recipes)
             foreach (string side in new[] { "package", "peer" })
-                Line($"| {recipe} | {side} | {Range(Side(recipe, side, r => r.TrainImagesPerSecond), "N0", "")} | " +
-                     $"{Range(Side(recipe, side, r => r.PrecisionAt1), "F4", "")} | {Range(Side(recipe, side, r => r.RPrecision), "F4", "")} | " +
-                     $"{Range(Side(recipe, side, r => r.MeanAveragePrecisionAtR), "F4", "")} | {Range(Side(recipe, side, r => r.Knn1Accuracy), "F4", "")} | " +
-                     $"{Range(Side(recipe, side, r => r.Knn10Accuracy), "F4", "")} | {Range(Side(recipe, side, r => r.PeakRssMb), "N0", " MB")} |");
+                Line($"| {recipe} | {side} | {Stats.Range(Side(recipe, side, r => r.TrainImagesPerSecond), "N0", "")} | " +
+                     $"{Stats.Range(Side(recipe, side, r => r.PrecisionAt1), "F4", "")} | {Stats.Range(Side(recipe, side, r => r.RPrecision), "F4", "")} | " +
+                     $"{Stats.Range(Side(recipe, side, r => r.MeanAveragePrecisionAtR), "F4", "")} | {Stats.Range(Side(recipe, side, r => r.Knn1Accuracy), "F4", "")} | " +
+                     $"{Stats.Range(Side(recipe, side, r => r.Knn10Accuracy), "F4", "")} | {Stats.Range(Side(recipe, side, r => r.PeakRssMb), "N0", " MB")} |");
         Line();
         Line("Bars (issue 3); ratios and differences are taken within each round, then the median (min-max):");
         Line();
@@ -138,8 +135,4 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         Line($"All runs and per-epoch details are in {options.Name}.json.");
         return md.ToString();
     }
-
-    private static string Range(Stats? s, string format, string unit) => s is null ? "n/a"
-        : s.Count == 1 ? s.Median.ToString(format, Inv) + unit
-        : $"{s.Median.ToString(format, Inv)}{unit} ({s.Min.ToString(format, Inv)} .. {s.Max.ToString(format, Inv)})";
 }

@@ -14,6 +14,8 @@ internal sealed record UmapBenchOptions
     public string[] Cases { get; init; } = DefaultCases;
     public string DataDir { get; init; } = CnnOptions.DefaultDataDir;
     public string? OutDir { get; init; }
+    /// <summary>Results are written as <c>{Name}.json</c> and <c>{Name}.md</c>.</summary>
+    public string Name { get; init; } = "umap";
     /// <summary>Child runs only: the case and the seed (each pair uses its own seed, 0, 1, 2, ...).</summary>
     public string? Case { get; init; }
     public int Seed { get; init; }
@@ -33,6 +35,7 @@ internal sealed record UmapBenchOptions
                 "--cases" => o with { Cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--data-dir" => o with { DataDir = Value() },
                 "--out-dir" => o with { OutDir = Value() },
+                "--name" => o with { Name = Value() },
                 "--case" => o with { Case = Value() },
                 "--seed" => o with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--embedding-file" => o with { EmbeddingFile = Value() },
@@ -48,6 +51,6 @@ internal sealed record UmapBenchOptions
 
     public const string Usage = """
         umap options: --pairs N (3) --cases fit70k,transform,correlation[,determinism] (the first three) --data-dir DIR (fashion-mnist)
-                      --out-dir DIR (bench/results)
+                      --out-dir DIR (bench/results) --name umap (results as NAME.json and NAME.md)
         """;
 }

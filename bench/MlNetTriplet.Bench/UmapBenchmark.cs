@@ -58,9 +58,9 @@ internal static class UmapBenchmark
         report["finished"] = DateTimeOffset.Now.ToString("o", Inv);
         var summary = Summarise(pairs);
         report["summary"] = summary;
-        File.WriteAllText(Path.Combine(outDir, "umap.json"), report.ToJsonString(Json.Indented));
+        File.WriteAllText(Path.Combine(outDir, $"{o.Name}.json"), report.ToJsonString(Json.Indented));
         string markdown = Markdown(report, summary);
-        File.WriteAllText(Path.Combine(outDir, "umap.md"), markdown);
+        File.WriteAllText(Path.Combine(outDir, $"{o.Name}.md"), markdown);
         Console.WriteLine(markdown);
         return 0;
     }

@@ -46,7 +46,7 @@ static int Train(ExampleOptions options, DataFiles files)
         BatchSize = options.BatchSize,
         Seed = options.Seed,
         ValidationFraction = options.ValidationFraction,
-        MetricsCallback = Report.ProgressPrinter(options.Epochs),
+        MetricsCallback = ClassifierReport.EpochPrinter(options.Epochs),
     };
     // Transforms before and after the CNN, so the saved zip holds a whole pipeline: raw label -> key -> CNN ->
     // predicted key -> predicted label value.
@@ -72,12 +72,12 @@ static int Train(ExampleOptions options, DataFiles files)
     var metrics = ml.MulticlassClassification.Evaluate(scored);
     double evaluateSeconds = clock.Elapsed.TotalSeconds;
     var classes = Report.ClassNames(scored.Schema["Label"], options.ClassNames);
-    var perClass = Report.PerClass(metrics, classes);
+    var perClass = ClassifierReport.PerClass(metrics, classes.Select(c => c.Name).ToList());
     Console.WriteLine();
     Console.WriteLine($"Test set ({testRows:N0} images, scored in {evaluateSeconds:F1} s, {testRows / evaluateSeconds:F0} images/s):");
-    Console.WriteLine($"  accuracy {Report.Percent(metrics.MicroAccuracy)}   macro accuracy {Report.Percent(metrics.MacroAccuracy)}   " +
+    Console.WriteLine($"  accuracy {ClassifierReport.Percent(metrics.MicroAccuracy)}   macro accuracy {ClassifierReport.Percent(metrics.MacroAccuracy)}   " +
         $"log-loss {metrics.LogLoss:F4}");
-    Report.PrintPerClass(perClass);
+    ClassifierReport.PrintPerClass(perClass);
     Console.WriteLine(metrics.ConfusionMatrix.GetFormattedConfusionTable());
     PrintSamples(ml, model, test, classes);
 
@@ -93,7 +93,7 @@ static int Train(ExampleOptions options, DataFiles files)
     ml.Model.Save(model, train.Schema, modelPath);
     TrainingPlots.SaveLossCurves(history, lossPath, $"CNN on {dataset}: {trainRows:N0} training images, batch {options.BatchSize}");
     TrainingPlots.SaveConfusionMatrix(metrics.ConfusionMatrix, perClass.Select(c => c.Name).ToList(), confusionPath,
-        $"{dataset} test set ({testRows:N0} images): accuracy {Report.Percent(metrics.MicroAccuracy)}");
+        $"{dataset} test set ({testRows:N0} images): accuracy {ClassifierReport.Percent(metrics.MicroAccuracy)}");
 
     // The zip in a fresh MLContext, on freshly loaded test data: it must give the very same accuracy.
     var reloadContext = new MLContext(seed: options.Seed + 1);
@@ -103,12 +103,12 @@ static int Train(ExampleOptions options, DataFiles files)
     (reloaded as IDisposable)?.Dispose();
     bool reproduced = reloadedMetrics.MicroAccuracy == metrics.MicroAccuracy;
     Console.WriteLine();
-    Console.WriteLine($"Reloaded {modelPath} in a new MLContext: accuracy {Report.Percent(reloadedMetrics.MicroAccuracy)}, " +
+    Console.WriteLine($"Reloaded {modelPath} in a new MLContext: accuracy {ClassifierReport.Percent(reloadedMetrics.MicroAccuracy)}, " +
         $"log-loss {reloadedMetrics.LogLoss:F4}: " + (reproduced ? "the same as before saving." : "DIFFERENT from before saving!"));
     if (reproduced && reloadedMetrics.LogLoss != metrics.LogLoss)
         Console.WriteLine($"  (log-loss differs in the last digits: {metrics.LogLoss:R} vs {reloadedMetrics.LogLoss:R})");
 
-    Report.WriteMetricsJson(metricsPath, new
+    ClassifierReport.WriteMetricsJson(metricsPath, new
     {
         dataset,
         dataDirectory = Path.GetDirectoryName(files.TrainImages),
@@ -175,7 +175,7 @@ static int Verify(ExampleOptions options, DataFiles files, string zipPath)
     (model as IDisposable)?.Dispose();
     long rows = test.GetRowCount() ?? 0;
     Console.WriteLine($"Process {Environment.ProcessId} loaded {path} in {loadSeconds:F1} s and scored {rows:N0} test images " +
-        $"in {clock.Elapsed.TotalSeconds:F1} s: accuracy {Report.Percent(metrics.MicroAccuracy)} ({metrics.MicroAccuracy:R}), " +
+        $"in {clock.Elapsed.TotalSeconds:F1} s: accuracy {ClassifierReport.Percent(metrics.MicroAccuracy)} ({metrics.MicroAccuracy:R}), " +
         $"log-loss {metrics.LogLoss:F4}.");
 
     if (recorded is not { } r)
@@ -204,7 +204,7 @@ static void PrintSamples(MLContext ml, ITransformer model, IDataView test, List<
     var predicted = ml.Data.CreateEnumerable<PredictionRow>(model.Transform(sample), reuseRowObject: false);
     Console.WriteLine("First test images (PredictedLabelValue comes from the MapKeyToValue after the CNN):");
     foreach (var (label, p) in truth.Zip(predicted))
-        Console.WriteLine($"  true {Name(label),-12} predicted {Name(p.PredictedLabelValue),-12} ({Report.Percent(p.Score.Max())})" +
+        Console.WriteLine($"  true {Name(label),-12} predicted {Name(p.PredictedLabelValue),-12} ({ClassifierReport.Percent(p.Score.Max())})" +
             (label == p.PredictedLabelValue ? "" : "  <- wrong"));
 }
 

@@ -27,15 +27,23 @@ internal static class TripletExample
         var files = DataFiles.Locate(options.DataDirectory, options.DataDirectoryGiven);
         if (files is null)
             return 2;
-        var estimator = recipe();
         bool tutorialCnn = options.TutorialCnn ?? tutorialCnnByDefault;
-        if (!tutorialCnn)
-            estimator.Architecture = TripletEmbeddingOptions.DefaultCnn;
-        return Train(options, files, example, estimator, tutorialCnn ? "the recipe's tutorial CNN" : "the standard CNN");
+        TripletEmbeddingOptions Estimator()
+        {
+            var estimator = recipe();
+            if (!tutorialCnn)
+                estimator.Architecture = TripletEmbeddingOptions.DefaultCnn;
+            estimator.NumberOfEpochs = options.Epochs ?? estimator.NumberOfEpochs;
+            estimator.Seed = options.Seed;
+            estimator.MetricsCallback = m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
+            return estimator;
+        }
+        return Train(options, files, example, Estimator, tutorialCnn ? "the recipe's tutorial CNN" : "the standard CNN");
     }
 
-    private static int Train(TripletExampleOptions options, DataFiles files, string example, TripletEmbeddingOptions estimator,
-        string network)
+    private static int Train(TripletExampleOptions options, DataFiles files, string example,
+        Func<TripletEmbeddingOptions> createEstimator, string network)
     {
         var ml = new MLContext(seed: options.Seed);
         IDataView train = ml.Data.LoadFromIdx(files.TrainImages, files.TrainLabels, options.TrainRows);
@@ -43,10 +51,7 @@ internal static class TripletExample
         long trainRows = train.GetRowCount() ?? 0, testRows = test.GetRowCount() ?? 0;
         Console.WriteLine($"Data: {Path.GetDirectoryName(files.TrainImages)}: {trainRows:N0} training and {testRows:N0} test images.");
 
-        estimator.NumberOfEpochs = options.Epochs ?? estimator.NumberOfEpochs;
-        estimator.Seed = options.Seed;
-        estimator.MetricsCallback = m => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {m.Epoch,2}/{estimator.NumberOfEpochs}  loss {m.TrainLoss:F4}  {m.Seconds,6:F1} s  {m.ExamplesPerSecond,6:F0} images/s"));
+        var estimator = createEstimator();
         Console.WriteLine($"Training {network}: {estimator.Loss} loss, {estimator.Mining} mining, {estimator.Sampling} batches " +
             $"(batch {estimator.BatchSize}), {estimator.Distance} distance, {estimator.EmbeddingSize}-d embedding, " +
             $"{estimator.NumberOfEpochs} epoch(s), seed {options.Seed}.");
@@ -76,7 +81,7 @@ internal static class TripletExample
         ml.Embeddings().ExportForProjector(testEmbedded, projector);
         var written = new List<string> { modelPath, projector };
         if (options.Umap)
-            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames));
+            written.Add(SaveUmapScatter(ml, testEmbedded, outDir, example, options.ClassNames, options.Seed));
 
         // The zip in a fresh MLContext must give the very same embeddings.
         var reloaded = new MLContext(seed: options.Seed + 1).Model.Load(modelPath, out _);
@@ -89,11 +94,45 @@ internal static class TripletExample
         Console.WriteLine("Wrote:");
         foreach (string path in written)
             Console.WriteLine($"  {path}");
+        if (options.UnseenClasses)
+            ScoreUnseenClasses(ml, train, test, createEstimator());
         return same ? 0 : 1;
     }
 
-    /// <summary>Projects the test embeddings to 2-D with UMAP and saves the scatter plot; returns its path.</summary>
-    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names)
+    /// <summary>The metric-learning protocol on new classes: the same recipe trained on the training images of classes
+    /// 0-4 only, retrieval scored among the test images of classes 5-9, which training never saw. The loss reads a key
+    /// copy of the label ("LabelKey"): a key fitted on classes 0-4 maps 5-9 to the missing key 0, while the original
+    /// "Label" names them. Raw pixels on the same rows give the baseline the embedding should beat.</summary>
+    private static void ScoreUnseenClasses(MLContext ml, IDataView train, IDataView test, TripletEmbeddingOptions estimator)
+    {
+        IDataView seen = ml.Data.FilterByCustomPredicate<LabelRow>(train, row => row.Label >= 5);   // drops classes 5-9
+        IDataView unseen = ml.Data.FilterByCustomPredicate<LabelRow>(test, row => row.Label < 5);   // drops classes 0-4
+        estimator.LabelColumnName = "LabelKey";
+        Console.WriteLine();
+        Console.WriteLine($"Classes never seen in training: the same recipe on the {Count(seen):N0} training images of classes 0-4.");
+        var clock = Stopwatch.StartNew();
+        var model = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label")
+            .Append(ml.Transforms.TripletEmbedding(estimator))
+            .Fit(seen);
+        Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
+        var embedded = ml.Embeddings().Evaluate(model.Transform(unseen), "Embedding", "Label");
+        var pixels = ml.Embeddings().Evaluate(unseen, "Features", "Label", options: new EmbeddingEvaluationOptions { ComputeClusterQuality = false });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Test images of classes 5-9 ({Count(unseen):N0}): P@1 {embedded.PrecisionAt1:F4}  R-precision {embedded.RPrecision:F4}  " +
+            $"MAP@R {embedded.MeanAveragePrecisionAtR:F4}   (raw pixels: P@1 {pixels.PrecisionAt1:F4}  MAP@R {pixels.MeanAveragePrecisionAtR:F4})"));
+    }
+
+    private static long Count(IDataView data) => data.GetColumn<uint>("Label").LongCount();
+
+    private sealed class LabelRow
+    {
+        public uint Label { get; set; }
+    }
+
+    /// <summary>Projects the test embeddings to 2-D with UMAP, seeded like the MLContext so that a run can be
+    /// reproduced, and saves the scatter plot; returns its path.</summary>
+    private static string SaveUmapScatter(MLContext ml, IDataView embedded, string outDir, string example, ClassNameSet names,
+        int seed)
     {
         var clock = Stopwatch.StartNew();
         // The class names ride along as a text column for the plot's legend.
@@ -102,7 +141,7 @@ internal static class TripletExample
             .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
             // The reference workflow's setting for embeddings: 15 neighbours, min_dist 0.3, correlation.
             .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding",
-                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation }))
+                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation, Seed = seed }))
             .Fit(embedded).Transform(embedded);
         string png = Path.Combine(outDir, "umap-test-embeddings.png");
         ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");

@@ -19,6 +19,7 @@ internal sealed record TripletExampleOptions
     public string OutputDirectory { get; init; } = "output";
     public bool Quick { get; init; }
     public bool Umap { get; init; } = true;
+    public bool UnseenClasses { get; init; } = true;
     public bool Help { get; init; }
 
     public static string Usage(string example, string recipe, bool tutorialCnnByDefault) => $"""
@@ -34,11 +35,13 @@ internal sealed record TripletExampleOptions
           --network standard|tutorial  the package's default CNN (3x3 conv 32/64, dense 128) or the recipe's own
                              tutorial CNN (default {(tutorialCnnByDefault ? "tutorial" : "standard")})
           --epochs N         training epochs (default: the recipe's)
-          --seed N           seed of the MLContext and the estimator (default 0)
+          --seed N           seed of the MLContext, the estimator and the UMAP projection (default 0)
           --train-rows N     first N training images (default 0 = all)
           --test-rows N      first N test images (default 0 = all)
           --out DIR          where the model zip, projector TSVs and plots go (default ./output)
           --no-umap          skip the 2-D UMAP projection of the test embeddings and its scatter plot
+          --no-unseen        skip the second model, trained on classes 0-4 only and scored on the test images of
+                             classes 5-9 (retrieval among classes never seen in training)
           --quick            smoke run: 1 epoch, 5,000 training and 1,000 test images (explicit options still win)
           --help             this text
 
@@ -74,6 +77,7 @@ internal sealed record TripletExampleOptions
                 "--seed" => o with { Seed = Int(0) },
                 "--out" => o with { OutputDirectory = Value() },
                 "--no-umap" => o with { Umap = false },
+                "--no-unseen" => o with { UnseenClasses = false },
                 "--quick" => o with { Quick = true },
                 "--help" or "-h" => o with { Help = true },
                 "--train-rows" => o with { TrainRows = (trainRows = Int(0)).Value },

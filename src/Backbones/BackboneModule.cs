@@ -1,3 +1,4 @@
+using MlNetTriplet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -19,7 +20,7 @@ internal sealed class BackboneModule : Module<Tensor, Tensor>
     private readonly IReadOnlyList<(string Name, Module<Tensor, Tensor> Block)> _blocks;
     private readonly IReadOnlyList<Module> _groups;
 
-    private BackboneModule(BackboneSpec spec) : base(nameof(BackboneModule))
+    private BackboneModule(BackboneSpec spec) : base(LibTorch.Loaded(nameof(BackboneModule)))
     {
         spec.Validate();
         Spec = spec;

@@ -67,7 +67,7 @@ public sealed class EmbeddingCatalog
         {
             if (values.Missing[v])
                 throw new InvalidDataException(
-                    $"{dataName}: row {Array.IndexOf(values.Ids, v)} has a missing value in label column '{label}'.");
+                    $"{dataName}: row {Array.IndexOf(values.Ids, v)} has a missing value in label column '{label}'.{MissingKeyHint(view.Schema[label])}");
             if (!classIds.TryGetValue(values.Texts[v], out ids[v]))
                 classIds.Add(values.Texts[v], ids[v] = classIds.Count);
         }
@@ -76,6 +76,13 @@ public sealed class EmbeddingCatalog
             labels[i] = ids[values.Ids[i]];
         return new LabeledEmbeddings(rows, labels, count, dims);
     }
+
+    /// <summary>Why a key label is missing and what to do: MapValueToKey maps every value it did not see when fitted
+    /// to key 0, so a key fitted on the training classes cannot name the classes of an open-set test (retrieval among
+    /// classes never trained on), whatever the evaluator does. The original label column still names them.</summary>
+    private static string MissingKeyHint(DataViewSchema.Column label) => label.Type is KeyDataViewType
+        ? $" A key is missing where MapValueToKey met a value it did not see when it was fitted, such as a class absent from the training data. To evaluate retrieval among classes the model was not trained on, keep the original labels: train on a key copy (MapValueToKey(\"LabelKey\", \"{label.Name}\") and TripletEmbeddingOptions.LabelColumnName = \"LabelKey\") and evaluate on '{label.Name}'."
+        : "";
 
     /// <summary>Writes <c>vecs.tsv</c> (the embeddings) and <c>meta.tsv</c> (the label and other metadata as
     /// text) into <paramref name="directory"/> for TensorBoard's Embedding Projector

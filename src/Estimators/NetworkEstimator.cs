@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
+using MlNetTriplet.Native;
 using MlNetTriplet.Training;
 using static TorchSharp.torch;
 
@@ -42,6 +43,7 @@ public abstract class NetworkEstimator<TOptions, TTransformer> : IEstimator<TTra
         if (validationData is not null)
             SchemaChecks.CheckNotEmpty(validationData, "Validation data");
         TrainerOptions.CheckValidationAvailable(validationData is not null || TrainerOptions.ValidationFraction > 0);
+        LibTorch.EnsureLoaded();
         var device = Devices.ForTraining(TrainerOptions.Device);
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();
         return Fit(trainData, validationData, device, seed);

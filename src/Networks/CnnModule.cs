@@ -1,3 +1,4 @@
+using MlNetTriplet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,25 +7,60 @@ using static TorchSharp.torch.nn;
 namespace MlNetTriplet.Networks;
 
 /// <summary>The TorchSharp network an <see cref="CnnArchitecture"/> describes: <c>features</c> (the convolution
-/// blocks) then <c>head</c>. Kept as two parts so class activation maps can read the last feature maps.</summary>
+/// blocks) then <c>head</c>. Kept as two parts so class activation maps can read the feature maps of any block.</summary>
 internal sealed class CnnModule : Module<Tensor, Tensor>
 {
     private readonly Sequential features;
     private readonly Sequential head;
+    // The layers of each convolution block, in order: the same modules as features' (so not registered twice).
+    private readonly Module<Tensor, Tensor>[][] _blocks;
+    private readonly bool _globalAveragePool;
 
-    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(nameof(CnnModule))
+    public CnnModule(CnnArchitecture architecture, ImageShape input, int outputs) : base(LibTorch.Loaded(nameof(CnnModule)))
     {
         architecture.Validate();
         Input = input;
         var (channels, height, width) = FeatureShape(architecture, input);
-        features = Sequential(BuildBlocks(architecture, input.Channels));
+        var blocks = Enumerable.Range(0, architecture.Blocks.Count)
+            .Select(i => BuildBlock(architecture.Blocks[i], i, i == 0 ? input.Channels : architecture.Blocks[i - 1].Filters).ToArray())
+            .ToArray();
+        features = Sequential(blocks.SelectMany(b => b));
+        _blocks = blocks.Select(b => b.Select(layer => layer.Item2).ToArray()).ToArray();
         head = Sequential(BuildHead(architecture, channels, height, width, outputs));
+        _globalAveragePool = architecture.Head == CnnHead.GlobalAveragePool;
         RegisterComponents();
     }
 
     public ImageShape Input { get; }
 
+    /// <summary>The dense layer after global average pooling (the class activation map's channel weights), or null
+    /// for a <see cref="CnnHead.Dense"/> head.</summary>
+    /// <remarks>Computed, not stored: a stored module would be registered a second time, under a new state_dict name.</remarks>
+    public Linear? Classifier => _globalAveragePool ? (Linear)head.children().Last() : null;
+
+    /// <summary>Number of convolution blocks: block i's output is what <see cref="ForwardThrough"/> returns.</summary>
+    public int BlockCount => _blocks.Length;
+
+    /// <summary>The head (pooling or flattening, dense layers) on the last block's feature maps: logits.</summary>
+    public Module<Tensor, Tensor> Head => head;
+
     public override Tensor forward(Tensor x) => head.forward(features.forward(x));
+
+    /// <summary>Runs blocks 0..<paramref name="lastBlock"/> (each block ends after its pooling and dropout).</summary>
+    public Tensor ForwardThrough(Tensor x, int lastBlock) => RunBlocks(x, 0, lastBlock);
+
+    /// <summary>Runs blocks <paramref name="firstBlock"/>.. on the output of block <paramref name="firstBlock"/> - 1:
+    /// the last block's feature maps (the input itself when <paramref name="firstBlock"/> is <see cref="BlockCount"/>).</summary>
+    public Tensor ForwardFrom(Tensor features, int firstBlock) => RunBlocks(features, firstBlock, _blocks.Length - 1);
+
+    private Tensor RunBlocks(Tensor x, int first, int last)
+    {
+        var current = x;
+        for (int i = first; i <= last; i++)
+            foreach (var layer in _blocks[i])
+                current = layer.call(current);
+        return current;
+    }
 
     /// <summary>Output shape of the convolution blocks for one image, by the convolution and pooling size rules, so
     /// an architecture too deep for the image fails here with a clear message, not inside libtorch.</summary>
@@ -53,25 +89,20 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
         return (channels, height, width);
     }
 
-    private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildBlocks(CnnArchitecture a, int inChannels)
+    private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildBlock(ConvBlock b, int i, int inChannels)
     {
-        for (int i = 0; i < a.Blocks.Count; i++)
-        {
-            var b = a.Blocks[i];
-            yield return ($"conv{i}", b.SamePadding
-                ? Conv2d(inChannels, b.Filters, b.KernelSize, Padding.Same)
-                : Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride, padding: b.Padding ?? b.KernelSize / 2));
-            if (b.BatchNorm)
-                yield return ($"bn{i}", BatchNorm2d(b.Filters));
-            yield return ($"act{i}", MakeActivation(b.Activation));
-            if (b.Pooling == Pooling.Max)
-                yield return ($"pool{i}", MaxPool2d(b.PoolSize));
-            else if (b.Pooling == Pooling.Average)
-                yield return ($"pool{i}", AvgPool2d(b.PoolSize));
-            if (b.Dropout > 0)
-                yield return ($"drop{i}", Dropout(b.Dropout));
-            inChannels = b.Filters;
-        }
+        yield return ($"conv{i}", b.SamePadding
+            ? Conv2d(inChannels, b.Filters, b.KernelSize, Padding.Same)
+            : Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride, padding: b.Padding ?? b.KernelSize / 2));
+        if (b.BatchNorm)
+            yield return ($"bn{i}", BatchNorm2d(b.Filters));
+        yield return ($"act{i}", MakeActivation(b.Activation));
+        if (b.Pooling == Pooling.Max)
+            yield return ($"pool{i}", MaxPool2d(b.PoolSize));
+        else if (b.Pooling == Pooling.Average)
+            yield return ($"pool{i}", AvgPool2d(b.PoolSize));
+        if (b.Dropout > 0)
+            yield return ($"drop{i}", Dropout(b.Dropout));
     }
 
     private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildHead(CnnArchitecture a, int channels, int height,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MlNetTriplet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor>? activation;
     private readonly bool _normalize;
 
-    public EmbeddingNetwork(EmbeddingNetworkSpec spec) : base(nameof(EmbeddingNetwork))
+    public EmbeddingNetwork(EmbeddingNetworkSpec spec) : base(LibTorch.Loaded(nameof(EmbeddingNetwork)))
     {
         backbone = spec.Cnn is not null
             ? new CnnModule(spec.Cnn, spec.ImageShape ?? throw new ArgumentException("A CNN needs the image shape."), spec.EmbeddingSize)

@@ -1,3 +1,4 @@
+using MlNetTriplet.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ internal sealed class MlpModule : Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
 
-    public MlpModule(MlpArchitecture architecture, int inputs, int outputs) : base(nameof(MlpModule))
+    public MlpModule(MlpArchitecture architecture, int inputs, int outputs) : base(LibTorch.Loaded(nameof(MlpModule)))
     {
         architecture.Validate();
         layers = Sequential(Build(architecture, inputs, outputs));

@@ -12,7 +12,8 @@ internal sealed class FailedModel(InvalidDataException failure) : BatchedTransfo
 
     private protected override void SaveModel(ModelSaveContext ctx) => throw Failure();
 
-    private InvalidDataException Failure() => new(failure.Message, failure);
+    /// <summary>The load error, raised anew (with the original as its cause) on each use.</summary>
+    internal InvalidDataException Failure() => new(failure.Message, failure);
 
     /// <summary>The transformer <paramref name="load"/> reads from <paramref name="ctx"/>, or a
     /// <see cref="FailedModel"/> carrying why it could not be read.</summary>

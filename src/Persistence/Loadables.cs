@@ -16,6 +16,8 @@ using MlNetTriplet.Persistence;
     "MlNetTriplet triplet embedding", ModelFormats.TripletLoader)]
 [assembly: LoadableClass(typeof(BatchedTransformer), typeof(TransferLearningTransformer), null, typeof(SignatureLoadModel),
     "MlNetTriplet transfer learning classifier", ModelFormats.TransferLearningLoader)]
+[assembly: LoadableClass(typeof(BatchedTransformer), typeof(ClassActivationMapTransformer), null, typeof(SignatureLoadModel),
+    "MlNetTriplet class activation maps", ModelFormats.ClassActivationMapLoader)]
 [assembly: LoadableClass(typeof(BatchedTransformer), typeof(UmapTransformer), null, typeof(SignatureLoadModel),
     "MlNetTriplet UMAP projection", ModelFormats.UmapLoader)]
 
@@ -30,10 +32,12 @@ internal static class ModelFormats
     public const string TripletLoader = "MlNetTripletEmbedding";
     public const string UmapLoader = "MlNetTripletUmap";
     public const string TransferLearningLoader = "MlNetTripletTransfer";
+    public const string ClassActivationMapLoader = "MlNetTripletCam";
 
     public static readonly ModelFormat Cnn = new("MLNTCNNC", CnnLoader, "CNN classifier");
     public static readonly ModelFormat NeuralNetwork = new("MLNTNNET", NeuralNetworkLoader, "neural network classifier");
     public static readonly ModelFormat Triplet = new("MLNTTRPE", TripletLoader, "triplet embedding");
     public static readonly ModelFormat Umap = new("MLNTUMAP", UmapLoader, "UMAP projection");
     public static readonly ModelFormat TransferLearning = new("MLNTXFER", TransferLearningLoader, "transfer learning classifier");
+    public static readonly ModelFormat ClassActivationMap = new("MLNTCAMT", ClassActivationMapLoader, "class activation map transform");
 }

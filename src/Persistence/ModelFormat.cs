@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MlNetTriplet.Training;
 using TorchSharp;
 
@@ -56,6 +57,37 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
         Action<BinaryWriter>? writeExtra = null) =>
         Save(ctx, description, writeExtra, NetworkStream, w => network.save(w));
 
+    /// <summary>Saves a transformer built on another one: the header, the description, then <paramref name="inner"/>
+    /// as a sub-model named <paramref name="name"/>, written by its own format (with its own checksums).</summary>
+    public void SaveWithInner<TDescription>(ModelSaveContext ctx, TDescription description, string name, ICanSaveModel inner)
+    {
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(Version);
+        ctx.Writer.Write(JsonSerializer.Serialize(description, Json));
+        ctx.SaveModel(inner, name);
+    }
+
+    /// <summary>Loads the sub-model <see cref="SaveWithInner"/> wrote under <paramref name="name"/>; a missing or
+    /// unreadable one (<paramref name="content"/> names it) is reported as a corrupt model, with its own cause.</summary>
+    public BatchedTransformer LoadInner(IHostEnvironment env, ModelLoadContext ctx, string name, string content)
+    {
+        BatchedTransformer? inner;
+        try
+        {
+            ctx.LoadModelOrNull<BatchedTransformer, SignatureLoadModel>(env, out inner, name);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Corrupt($"{content} ({name}) cannot be read: {Innermost(e).Message}", e);
+        }
+        return inner switch
+        {
+            null => throw Corrupt($"{content} ({name}) is missing."),
+            FailedModel failed => throw Corrupt($"{content} ({name}) cannot be read: {failed.Failure().Message}", failed.Failure()),
+            _ => inner,
+        };
+    }
+
     /// <summary>Checks the version (with a clear message for models from a newer package) and reads the description.</summary>
     public TDescription LoadDescription<TDescription>(ModelLoadContext ctx)
     {
@@ -96,9 +128,7 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // TorchSharp reports some load failures through reflection: the useful message is the innermost one.
-            var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-            throw Corrupt($"{content} ({streamName}) cannot be read: {cause.Message}", e);
+            throw Corrupt($"{content} ({streamName}) cannot be read: {Innermost(e).Message}", e);
         }
     }
 
@@ -110,6 +140,10 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
         network.to(Devices.ForInference(device));
         return network;
     }
+
+    /// <summary>TorchSharp and ML.NET report some failures through reflection: the useful message is the innermost one.</summary>
+    private static Exception Innermost(Exception e) =>
+        e is TargetInvocationException { InnerException: { } inner } ? Innermost(inner) : e;
 
     private InvalidDataException Corrupt(string message, Exception? inner = null) =>
         new($"The {what} in this model zip is corrupt: {message}", inner);

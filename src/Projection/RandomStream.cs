@@ -45,5 +45,6 @@ internal struct RandomStream
 /// <summary>Purposes of <see cref="RandomStream"/>s, so that no two consumers share a stream.</summary>
 internal static class StreamPurpose
 {
-    public const ulong Tree = 1, Fill = 2, Candidates = 3, Init = 4, Layout = 5, Transform = 6, Lanczos = 7, Query = 8;
+    public const ulong Tree = 1, Fill = 2, Candidates = 3, Init = 4, Layout = 5, Transform = 6, Lanczos = 7, Query = 8,
+        Schedule = 9, Components = 10;
 }

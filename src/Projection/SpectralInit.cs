@@ -7,22 +7,20 @@ namespace MlNetTriplet.Projection;
 /// in [0, 1] and whose largest eigenvalues are L's smallest; the trivial eigenvector D^1/2 1 (eigenvalue 1) is
 /// projected out of every vector, so the wanted pairs are simply A's top ones. Every reduction is either sequential
 /// or split into independent dot products, so the result does not depend on the thread count.
-/// Fallback (the caller then starts from uniform random positions in [-10, 10], umap-learn's init="random"):
-/// the graph is disconnected (umap-learn would lay components out separately; random is simpler and the SGD still
-/// separates them), or Lanczos does not reach a residual of 1e-2 within its restarts. Between 1e-4 (umap-learn's
-/// eigsh tolerance) and 1e-2 the approximate vectors are used: they are a fine starting layout.
+/// Fallback (the caller then starts from uniform random positions in [-10, 10], umap-learn's init="random"): Lanczos
+/// does not reach a residual of 1e-2 within its restarts. Between 1e-4 (umap-learn's eigsh tolerance) and 1e-2 the
+/// approximate vectors are used: they are a fine starting layout. A disconnected graph is laid out component by
+/// component (<see cref="ComponentLayout"/>), each with this solver.
 /// </remarks>
 internal static class SpectralInit
 {
-    /// <summary>The rows x dim layout, or null with the reason in <paramref name="failure"/>.</summary>
+    /// <summary>The rows x dim layout of a connected graph, or null with the reason in <paramref name="failure"/>.</summary>
     public static double[]? Compute(SparseGraph graph, int dim, int seed, ParallelOptions po, out string? failure,
         int basisSize = 96, int maxRestarts = 60, double tolerance = 1e-4)
     {
         int n = graph.Rows;
         failure = null;
         if (n <= dim + 2) { failure = $"only {n} rows"; return null; }
-        int components = CountComponents(graph);
-        if (components > 1) { failure = $"the graph has {components} connected components"; return null; }
 
         var invSqrt = new double[n];
         var v0 = new double[n];
@@ -155,8 +153,9 @@ internal static class SpectralInit
         return result;
     }
 
-    /// <summary>Connected components (union-find).</summary>
-    internal static int CountComponents(SparseGraph graph)
+    /// <summary>Connected components (union-find): their count, and each vertex's component in
+    /// <paramref name="labels"/>, numbered 0, 1, ... in the order of their first vertex.</summary>
+    internal static int ConnectedComponents(SparseGraph graph, out int[] labels)
     {
         var parent = new int[graph.Rows];
         for (int i = 0; i < parent.Length; i++) parent[i] = i;
@@ -165,14 +164,18 @@ internal static class SpectralInit
             while (parent[x] != x) x = parent[x] = parent[parent[x]];
             return x;
         }
-        int components = graph.Rows;
         for (int i = 0; i < graph.Rows; i++)
             for (int e = graph.RowStart[i]; e < graph.RowStart[i + 1]; e++)
             {
                 int a = Find(i), b = Find(graph.Columns[e]);
-                if (a != b) { parent[Math.Max(a, b)] = Math.Min(a, b); components--; }
+                if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
             }
-        return components;
+        // Every root is the smallest vertex of its component, so roots come in the order of first vertices.
+        labels = new int[graph.Rows];
+        int count = 0;
+        for (int i = 0; i < graph.Rows; i++)
+            labels[i] = Find(i) == i ? count++ : labels[Find(i)];
+        return count;
     }
 
     private static double Dot(double[] a, double[] b)

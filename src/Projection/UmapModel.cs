@@ -41,7 +41,8 @@ internal sealed class UmapModel
     /// <summary>Mean distance to the training rows' neighbours: the floor of sigma in transform() (umap-learn uses the
     /// mean over the batch, which would make a point's result depend on its batch).</summary>
     public float MeanDistance { get; }
-    /// <summary>"spectral", or "random (reason)" when spectral initialisation fell back.</summary>
+    /// <summary>"spectral", "spectral, N components laid out apart" for a disconnected graph, or "random (reason)" when
+    /// spectral initialisation fell back.</summary>
     public string Initialization { get; }
     /// <summary>True when fitted with <see cref="UmapOptions.CustomDistance"/>: reading it back needs that distance.</summary>
     public bool HasCustomDistance => _metric.Id < 0;
@@ -73,12 +74,18 @@ internal sealed class UmapModel
         mean /= knn.Distances.Length;
         var graph = FuzzySimplicialSet.Build(knn, options.LocalConnectivity, options.SetOpMixRatio, po, out _, out _);
         int epochs = options.ResolveEpochs(rows);
-        graph = graph.Prune(graph.MaxWeight() / epochs);
+        // umap-learn prunes by the default epoch count when asked for 10 epochs or fewer, which would drop nearly
+        // every edge (and cut the graph into pieces).
+        graph = graph.Prune(graph.MaxWeight() / (epochs > 10 ? epochs : UmapOptions.DefaultEpochs(rows)));
         var (a, b) = CurveFit.FindAB(options.Spread, options.MinDistance);
 
         int dim = options.ComponentCount;
         var embedding = new float[rows * dim];
-        var spectral = SpectralInit.Compute(graph, dim, seed, po, out string? failure);
+        int components = SpectralInit.ConnectedComponents(graph, out var labels);
+        string? failure = null;
+        var spectral = components > 1
+            ? ComponentLayout.Compute(graph, labels, components, prepared, dims, metric, dim, seed, po)
+            : SpectralInit.Compute(graph, dim, seed, po, out failure);
         if (spectral is not null)
         {
             double maxAbs = 0;
@@ -103,9 +110,11 @@ internal sealed class UmapModel
         LayoutOptimizer.OptimizeFit(embedding, rows, dim, graph, epochs, a, b, options.RepulsionStrength,
             options.LearningRate, options.NegativeSampleRate, seed, po);
 
+        string initialization = spectral is null ? $"random ({failure})"
+            : components > 1 ? $"spectral, {components} components laid out apart" : "spectral";
         return new UmapModel(rows, dims, dim, k, a, b, seed, options.LocalConnectivity, options.LearningRate,
             options.RepulsionStrength, options.NegativeSampleRate, Math.Max(1, epochs / 3), (float)mean,
-            spectral is null ? $"random ({failure})" : "spectral", embedding, prepared, metric, index);
+            initialization, embedding, prepared, metric, index);
     }
 
     /// <summary>Projects rows (<paramref name="rows"/> x <see cref="Dims"/>). A row equal to a training row gets that

@@ -89,7 +89,10 @@ public sealed class UmapOptions
     }
 
     /// <summary>The epoch count used for <paramref name="rows"/> training rows.</summary>
-    internal int ResolveEpochs(int rows) => EpochCount ?? (rows > 10_000 ? 200 : 500);
+    internal int ResolveEpochs(int rows) => EpochCount ?? DefaultEpochs(rows);
+
+    /// <summary>umap-learn's default epoch count: 500 up to 10,000 rows, 200 above.</summary>
+    internal static int DefaultEpochs(int rows) => rows > 10_000 ? 200 : 500;
 
     internal ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = MaxThreads ?? -1 };
 

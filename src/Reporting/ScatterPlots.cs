@@ -5,6 +5,7 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 using OxyPlot.SkiaSharp;
+using MlNetTriplet.Reporting;
 using SkiaSharp;
 
 namespace MlNetTriplet;
@@ -45,9 +46,10 @@ public static class ScatterPlots
     /// <summary>Saves a scatter plot of 2-D points as a PNG, one colour per distinct label, with a legend (label and
     /// count) to the right of the plot area. Labels are ordered numerically when all are integers, otherwise
     /// ordinally, so the same label set gets the same colours in every plot. Markers shrink and turn more transparent
-    /// as the number of points grows, so that tens of thousands of points still show their density. When a few outlying
-    /// points (the outer 0.5% at either end) would stretch an axis by more than a quarter, the frame follows the other
-    /// points and a subtitle says how many are beyond it.</summary>
+    /// as the number of points grows, so that tens of thousands of points still show their density. Each axis spans
+    /// the data, unless a few far points would squash the rest: then it stops half the 1st-99th percentile span beyond
+    /// those percentiles, the points beyond it are drawn on the border, ringed, and a subtitle says how many they
+    /// are.</summary>
     /// <param name="points">The coordinates, <c>rows x 2</c> row-major: x0, y0, x1, y1, ...</param>
     /// <param name="labels">One label per row.</param>
     /// <param name="pngPath">The file to write; its folder is created when missing.</param>
@@ -76,9 +78,7 @@ public static class ScatterPlots
         PngFiles.CheckSize(width, nameof(width));
         PngFiles.CheckSize(height, nameof(height));
 
-        // One pass: validates every row and finds the data range.
-        float minX = float.PositiveInfinity, maxX = float.NegativeInfinity;
-        float minY = float.PositiveInfinity, maxY = float.NegativeInfinity;
+        // One pass: validates every row and counts the labels.
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
         {
@@ -87,11 +87,8 @@ public static class ScatterPlots
                 throw new ArgumentException($"Row {i} has a non-finite coordinate ({x}, {y}).", nameof(points));
             string label = labels[i] ?? throw new ArgumentException($"The label of row {i} is null.", nameof(labels));
             counts[label] = counts.GetValueOrDefault(label) + 1;
-            minX = Math.Min(minX, x);
-            maxX = Math.Max(maxX, x);
-            minY = Math.Min(minY, y);
-            maxY = Math.Max(maxY, y);
         }
+        var (xRange, yRange, outside) = Frame(points);
         string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
 
         string[] order = OrderLabels(counts.Keys);
@@ -103,27 +100,13 @@ public static class ScatterPlots
         var model = new PlotModel
         {
             Title = string.IsNullOrWhiteSpace(title) ? null : title, TitleFontSize = 17, DefaultFontSize = 12,
+            Subtitle = OutsideNote(outside, n), SubtitleFontSize = 12,
             DefaultFont = font, Background = OxyColors.White, PlotAreaBorderColor = OxyColors.Gray,
             Culture = CultureInfo.InvariantCulture,
         };
         // Ranges are set by hand because the series that carry the legend are empty (see below).
-        // A few far-away points (UMAP leaves some) would shrink the clusters into a corner: the frame follows the bulk
-        // of the points and the subtitle counts the ones left outside.
-        var xs = new float[n];
-        var ys = new float[n];
-        for (int i = 0; i < n; i++)
-            (xs[i], ys[i]) = (points[2 * i], points[2 * i + 1]);
-        (minX, maxX) = FrameRange(xs, minX, maxX);
-        (minY, maxY) = FrameRange(ys, minY, maxY);
-        int outside = 0;
-        for (int i = 0; i < n; i++)
-            if (xs[i] < minX || xs[i] > maxX || ys[i] < minY || ys[i] > maxY)
-                outside++;
-        if (outside > 0)
-            model.Subtitle = string.Create(CultureInfo.InvariantCulture,
-                $"{outside:N0} outlying point{(outside == 1 ? "" : "s")} beyond the frame");
-        model.Axes.Add(Axis(AxisPosition.Bottom, xTitle, minX, maxX));
-        model.Axes.Add(Axis(AxisPosition.Left, yTitle, minY, maxY));
+        model.Axes.Add(Axis(AxisPosition.Bottom, xTitle, xRange));
+        model.Axes.Add(Axis(AxisPosition.Left, yTitle, yRange));
         // Legend-only series: a ScatterSeries draws its legend symbol at the marker size, and data-sized markers
         // (1.5 px) would be invisible there. The points themselves are drawn on the canvas afterwards.
         foreach (string label in order)
@@ -156,17 +139,39 @@ public static class ScatterPlots
             plot.Update(updateData: true);
             plot.Render(context, new OxyRect(0, 0, width, height));
         }
-        DrawPoints(canvas, model, points, labels, colourIndex, order.Length);
+        DrawPoints(canvas, model, points, labels, colourIndex, order.Length, xRange, yRange);
 
         using var file = File.Create(path);
         bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
     }
 
+    /// <summary>The axes' ranges (<see cref="AxisRange"/>) of finite x, y pairs and how many points lie outside them.</summary>
+    internal static (AxisRange X, AxisRange Y, int Outside) Frame(ReadOnlySpan<float> points)
+    {
+        int n = points.Length / 2;
+        var xs = new float[n];
+        var ys = new float[n];
+        for (int i = 0; i < n; i++)
+            (xs[i], ys[i]) = (points[2 * i], points[2 * i + 1]);
+        var x = AxisRange.Of(xs);
+        var y = AxisRange.Of(ys);
+        int outside = 0;
+        for (int i = 0; i < n; i++)
+            if (x.Excludes(xs[i]) || y.Excludes(ys[i])) outside++;
+        return (x, y, outside);
+    }
+
+    /// <summary>The subtitle that tells how many points were drawn on the border; null when none were.</summary>
+    internal static string? OutsideNote(int outside, int total) => outside == 0 ? null
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{outside:N0} of {total:N0} points {(outside == 1 ? "lies" : "lie")} outside the axes: drawn on the border, ringed");
+
     /// <summary>Draws the points straight on the canvas, inside the plot area OxyPlot laid out. Compared with one
     /// ScatterSeries per label this is faster, and the rows go in a shuffled order rather than label after label, so
-    /// where clusters overlap the last label drawn does not cover all the others.</summary>
+    /// where clusters overlap the last label drawn does not cover all the others. Points outside the axes' ranges go on
+    /// the border, last, each ringed in dark grey, so they are neither hidden nor taken for points of the map.</summary>
     private static void DrawPoints(SKCanvas canvas, PlotModel model, ReadOnlySpan<float> points,
-        IReadOnlyList<string> labels, Dictionary<string, int> colourIndex, int labelCount)
+        IReadOnlyList<string> labels, Dictionary<string, int> colourIndex, int labelCount, AxisRange xRange, AxisRange yRange)
     {
         int n = labels.Count;
         // Dense clouds need small, faint markers to show where the density is; a few hundred points read better big.
@@ -183,6 +188,10 @@ public static class ScatterPlots
                 Color = SKColor.Parse(Palette[c % Palette.Length]).WithAlpha(alpha), IsAntialias = true,
                 Style = SKPaintStyle.Fill,
             };
+        using var ring = new SKPaint
+        {
+            Color = new SKColor(0x40, 0x40, 0x40), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f,
+        };
         try
         {
             var xAxis = model.DefaultXAxis;
@@ -195,11 +204,27 @@ public static class ScatterPlots
             for (int i = 0; i < n; i++)
                 rows[i] = i;
             new Random(0).Shuffle(rows);
+            var outside = new List<int>();
             foreach (int i in rows)
             {
+                if (xRange.Excludes(points[2 * i]) || yRange.Excludes(points[2 * i + 1]))
+                {
+                    outside.Add(i);
+                    continue;
+                }
                 float sx = (float)xAxis.Transform(points[2 * i]);
                 float sy = (float)yAxis.Transform(points[2 * i + 1]);
                 canvas.DrawCircle(sx, sy, radius, paints[colourIndex[labels[i]]]);
+            }
+            float big = Math.Max(radius, 3.5f), inset = big + ring.StrokeWidth;
+            foreach (int i in outside)
+            {
+                float sx = Math.Clamp((float)xAxis.Transform(points[2 * i]), (float)area.Left + inset,
+                    (float)area.Right - inset);
+                float sy = Math.Clamp((float)yAxis.Transform(points[2 * i + 1]), (float)area.Top + inset,
+                    (float)area.Bottom - inset);
+                canvas.DrawCircle(sx, sy, big, paints[colourIndex[labels[i]]]);
+                canvas.DrawCircle(sx, sy, big, ring);
             }
             canvas.Restore();
         }
@@ -210,22 +235,9 @@ public static class ScatterPlots
         }
     }
 
-    /// <summary>The range an axis shows: all of [<paramref name="min"/>, <paramref name="max"/>], unless the outer 0.5%
-    /// of the values at each end stretch it by more than a quarter beyond the rest (padded by a tenth); then that
-    /// padded range. Small sets (under 200 values) always show everything. Sorts <paramref name="values"/>.</summary>
-    internal static (float Min, float Max) FrameRange(float[] values, float min, float max)
+    private static LinearAxis Axis(AxisPosition position, string title, AxisRange range)
     {
-        if (values.Length < 200)
-            return (min, max);
-        Array.Sort(values);
-        float low = values[(int)(0.005 * (values.Length - 1))], high = values[(int)Math.Ceiling(0.995 * (values.Length - 1))];
-        float pad = 0.1f * (high - low);
-        (float frameLow, float frameHigh) = (Math.Max(min, low - pad), Math.Min(max, high + pad));
-        return max - min > 1.25f * (frameHigh - frameLow) ? (frameLow, frameHigh) : (min, max);
-    }
-
-    private static LinearAxis Axis(AxisPosition position, string title, float min, float max)
-    {
+        var (min, max) = (range.Min, range.Max);
         // A single distinct value (one point, or points on a line) still needs a range to lay out ticks.
         double span = max - min;
         double pad = span > 0 ? span * Padding : Math.Max(1, Math.Abs(min) * 0.1);

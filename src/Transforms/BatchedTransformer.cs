@@ -17,6 +17,10 @@ public abstract class BatchedTransformer : ITransformer
     /// <summary>The input column, the batch mapper and the added columns (set by the derived constructor).</summary>
     private protected abstract NetworkMapping Mapping { get; }
 
+    /// <summary>The mapping, for a transformer built on this one (class activation maps read a classifier's input
+    /// column and label values).</summary>
+    internal NetworkMapping SharedMapping => Mapping;
+
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
 

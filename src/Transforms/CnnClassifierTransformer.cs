@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
+using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
@@ -27,21 +28,31 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
     }
 
     private CnnClassifierTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(description.FeatureColumnName, runner,
-            ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize, "feature"),
+        : base(runner, new NetworkMapping(Input(description), runner,
+            ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize),
             description.History)
     {
         _description = description;
         _labelValues = labelValues;
     }
 
+    /// <summary>How a photo becomes the network's input: the shorter side resized to the larger of the height and
+    /// width, then the centre cropped (ML.NET's ResizeImages with its default IsoCrop, torchvision's Resize + CenterCrop).</summary>
+    internal static ImageGeometry PhotoGeometry(ImageShape shape) => new(shape, Math.Max(shape.Height, shape.Width));
+
+    private static IInputColumn Input(Description d) => d.Photos
+        ? new ImageInput(d.FeatureColumnName, PhotoGeometry(d.ImageShape))
+        : new VectorInput(d.FeatureColumnName, "feature", d.ImageShape.Size);
+
     private static NetworkRunner Runner(Description d, CnnModule network) =>
         new(network, [d.ImageShape.Channels, d.ImageShape.Height, d.ImageShape.Width], d.ClassCount,
             Devices.ForInference(d.Device), x => nn.functional.softmax(network.forward(x), 1));
 
     /// <summary>What is persisted besides the weights.</summary>
+    /// <remarks><paramref name="Photos"/>: trained on a photo column (paths or LoadImages images), which inference then
+    /// reads the same way; false (and absent from zips before photos) for vectors.</remarks>
     internal sealed record Description(string FeatureColumnName, ImageShape ImageShape, CnnArchitecture Architecture,
-        int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History);
+        int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History, bool Photos = false);
 
     /// <summary>Name of the input column holding the C x H x W images.</summary>
     public string FeatureColumnName => _description.FeatureColumnName;

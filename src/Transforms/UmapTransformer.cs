@@ -46,8 +46,9 @@ public sealed class UmapTransformer : BatchedTransformer
     /// <summary>Dimensions of the projection (size of the output column).</summary>
     public int ComponentCount => _model.Components;
 
-    /// <summary>How the layout started: <c>"spectral"</c>, or <c>"random (reason)"</c> when the neighbour graph was
-    /// disconnected or the eigensolver failed.</summary>
+    /// <summary>How the layout started: <c>"spectral"</c>; <c>"spectral, N components laid out apart"</c> when the
+    /// neighbour graph was disconnected (each component laid out on its own, as umap-learn does); or
+    /// <c>"random (reason)"</c> when the eigensolver failed.</summary>
     public string Initialization => _model.Initialization;
 
     /// <summary>The fitted positions of the training rows, in training order (rows x <see cref="ComponentCount"/>).</summary>

@@ -1,4 +1,3 @@
-using MlNetTriplet.Tests.Tabular;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -8,8 +7,7 @@ namespace MlNetTriplet.Tests.Backbones;
 /// backbone tests are about the network, not the decoder, so any fixed decoding will do.</summary>
 internal static class BackbonePhotos
 {
-    // The shared data folder, found the way BankData finds it.
-    private static readonly string Directory = Path.Combine(Path.GetDirectoryName(BankData.Directory)!, "hymenoptera", "train");
+    private static readonly string Directory = Path.Combine(TestData.Hymenoptera, "train");
 
     public static readonly string[] Paths =
     [

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using SkiaSharp;
 
 namespace MlNetTriplet.Tests.Classification;
 
@@ -9,9 +8,6 @@ namespace MlNetTriplet.Tests.Classification;
 [TestClass]
 public sealed class CnnImageAnalyticsTests
 {
-    private static readonly string[] ClassNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     private sealed class Photo
     {
         public string ImagePath { get; set; } = "";
@@ -23,27 +19,8 @@ public sealed class CnnImageAnalyticsTests
         public string PredictedName { get; set; } = "";
     }
 
-    private static List<Photo> WritePhotos(MLContext ml, IDataView source, string dir, string prefix)
-    {
-        var photos = new List<Photo>();
-        var labels = source.GetColumn<uint>("Label").ToArray();
-        var pixels = source.GetColumn<float[]>("Features").ToArray();
-        for (int i = 0; i < labels.Length; i++)
-        {
-            using var bitmap = new SKBitmap(28, 28, SKColorType.Rgba8888, SKAlphaType.Opaque);
-            for (int y = 0; y < 28; y++)
-            for (int x = 0; x < 28; x++)
-            {
-                byte v = (byte)(pixels[i][y * 28 + x] * 255);
-                bitmap.SetPixel(x, y, new SKColor(v, (byte)(v / 2), (byte)(255 - v)));   // a colour photo, not grey
-            }
-            string path = Path.Combine(dir, $"{prefix}{i}.png");
-            using (var stream = File.Create(path))
-                bitmap.Encode(stream, SKEncodedImageFormat.Png, 100);
-            photos.Add(new Photo { ImagePath = path, Label = ClassNames[labels[i]] });
-        }
-        return photos;
-    }
+    private static List<Photo> WritePhotos(IDataView source, string dir, string prefix) =>
+        FashionPhotos.Write(source, dir, prefix).Select(p => new Photo { ImagePath = p.Path, Label = p.Label }).ToList();
 
     [TestMethod]
     public void Fit_OnRgbPngsViaImageAnalytics_LearnsAndPredictsTextLabels()
@@ -52,8 +29,8 @@ public sealed class CnnImageAnalyticsTests
         string dir = TestData.TempDirectory();
         try
         {
-            var train = ml.Data.LoadFromEnumerable(WritePhotos(ml, TestData.FashionTrain(ml, 1500), dir, "train"));
-            var test = ml.Data.LoadFromEnumerable(WritePhotos(ml, TestData.FashionTest(ml, 300), dir, "test"));
+            var train = ml.Data.LoadFromEnumerable(WritePhotos(TestData.FashionTrain(ml, 1500), dir, "train"));
+            var test = ml.Data.LoadFromEnumerable(WritePhotos(TestData.FashionTest(ml, 300), dir, "test"));
             var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: "ImagePath"))
                 .Append(ml.Transforms.ResizeImages("Image", 32, 32))
@@ -68,7 +45,7 @@ public sealed class CnnImageAnalyticsTests
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
             Assert.IsGreaterThan(0.6, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy} (chance 0.1)");
             var names = ml.Data.CreateEnumerable<Named>(model.Transform(test), reuseRowObject: false).ToList();
-            Assert.IsTrue(names.All(n => ClassNames.Contains(n.PredictedName)), "predictions map back to the text labels");
+            Assert.IsTrue(names.All(n => FashionPhotos.ClassNames.Contains(n.PredictedName)), "predictions map back to the text labels");
 
             string zip = Path.Combine(dir, "photos.zip");
             ml.Model.Save(model, train.Schema, zip);

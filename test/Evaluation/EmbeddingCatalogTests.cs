@@ -127,4 +127,26 @@ public sealed class EmbeddingCatalogTests
             ml.Embeddings().Evaluate(EmbeddingViews.Create(ml, Data.Rows, Dims, Data.Labels), options: options));
         StringAssert.Contains(e.Message, $"KnnNeighborCount is {Data.Labels.Length} but only {Data.Labels.Length - 1} other rows");
     }
+
+    [TestMethod]
+    public void Evaluate_KeyLabelOfAClassUnseenWhenTheKeyWasFitted_SaysToEvaluateOnTheOriginalLabels()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = View(ml, l => $"class {l}");
+        // The key is fitted on classes 0 and 1 only, as a pipeline fitted on the training classes does.
+        var trainingClasses = ml.Data.FilterByCustomPredicate<TextLabel>(data, row => row.Label == "class 2");
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(trainingClasses).Transform(data);
+        string message = Assert.ThrowsExactly<InvalidDataException>(() => ml.Embeddings().Evaluate(keyed)).Message;
+        StringAssert.Contains(message, "has a missing value in label column 'Label'");
+        StringAssert.Contains(message, "a class absent from the training data");
+        StringAssert.Contains(message, "MapValueToKey(\"LabelKey\", \"Label\")");
+        StringAssert.Contains(message, "evaluate on 'Label'");
+        // The advice works: the original column names every class.
+        Assert.AreEqual(3, ml.Embeddings().Evaluate(data, "Embedding", "Label").Classes);
+    }
+
+    private sealed class TextLabel
+    {
+        public string Label { get; set; } = "";
+    }
 }

@@ -54,19 +54,7 @@ internal static class TestImages
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Images", "Fixtures", name);
 
     /// <summary>The ants-and-bees photos beside the repository (../shared/data/hymenoptera), as CI lays them out.</summary>
-    public static string Hymenoptera
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MlNetTriplet.sln")))
-                directory = directory.Parent;
-            Assert.IsNotNull(directory, "repository root not found above " + AppContext.BaseDirectory);
-            string path = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "hymenoptera"));
-            Assert.IsTrue(Directory.Exists(path), $"the hymenoptera photos are expected at {path}");
-            return path;
-        }
-    }
+    public static string Hymenoptera => TestData.Hymenoptera;
 
     /// <summary>The evaluation geometry that keeps a <paramref name="size"/> x <paramref name="size"/> image as it is.</summary>
     public static ImagePreparation Identity(int size = 16, int channels = 3) =>

@@ -23,15 +23,21 @@ internal static class ProjectionData
         return (images.Pixels, labels.Values.Select(v => (int)v).ToArray());
     }
 
-    /// <summary>Two well-separated gaussian blobs of <paramref name="perBlob"/> rows each in <paramref name="dims"/>
+    /// <summary>Two well-separated blobs of <paramref name="perBlob"/> rows each in <paramref name="dims"/>
     /// dimensions: a k-NN graph with two components.</summary>
-    public static float[] TwoBlobs(int perBlob, int dims, int seed)
+    public static float[] TwoBlobs(int perBlob, int dims, int seed) => Blobs(2, perBlob, dims, seed);
+
+    /// <summary><paramref name="count"/> blobs of <paramref name="perBlob"/> rows each (uniform in a unit cube, blob
+    /// c shifted by 100 c along the first axis and 60 (c mod 3) along the last): a k-NN graph with one component per
+    /// blob, rows blob after blob.</summary>
+    public static float[] Blobs(int count, int perBlob, int dims, int seed)
     {
         var rng = new Random(seed);
-        var data = new float[2 * perBlob * dims];
-        for (int i = 0; i < 2 * perBlob; i++)
+        var data = new float[count * perBlob * dims];
+        for (int i = 0; i < count * perBlob; i++)
             for (int d = 0; d < dims; d++)
-                data[i * dims + d] = (float)(rng.NextDouble() - 0.5) + (i < perBlob ? 0f : 100f);
+                data[i * dims + d] = (float)(rng.NextDouble() - 0.5) + (d == 0 ? 100f * (i / perBlob) : 0f)
+                    + (d == dims - 1 ? 60f * (i / perBlob % 3) : 0f);
         return data;
     }
 }

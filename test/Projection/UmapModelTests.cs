@@ -131,12 +131,12 @@ public sealed class UmapModelTests
     }
 
     [TestMethod]
-    public void Fit_DisconnectedGraph_FallsBackToRandomInitAndStillSeparates()
+    public void Fit_DisconnectedGraph_LaysComponentsOutApart()
     {
         const int perBlob = 150, dims = 5;
         var x = ProjectionData.TwoBlobs(perBlob, dims, 1);
         var model = UmapModel.Fit(x, 2 * perBlob, dims, new UmapOptions { Seed = 1, EpochCount = 200 });
-        StringAssert.StartsWith(model.Initialization, "random (the graph has 2 connected components");
+        Assert.AreEqual("spectral, 2 components laid out apart", model.Initialization);
         Assert.IsTrue(model.Embedding.All(float.IsFinite));
         int[] labels = [.. Enumerable.Repeat(0, perBlob), .. Enumerable.Repeat(1, perBlob)];
         Assert.AreEqual(1.0, ProjectionQuality.KnnAccuracy(model.Embedding, labels, 2 * perBlob, 2, 10));
@@ -144,6 +144,32 @@ public sealed class UmapModelTests
         // A connected graph of the same size uses the spectral start.
         var one = ProjectionData.TwoBlobs(perBlob, dims, 1)[..(perBlob * dims)];
         Assert.AreEqual("spectral", UmapModel.Fit(one, perBlob, dims, new UmapOptions { Seed = 1, EpochCount = 10 }).Initialization);
+    }
+
+    [TestMethod]
+    [DataRow(6, 60, 15, 0.95)]   // more components than 2 x 2 anchors on the axes: anchors from the centroids' layout
+    [DataRow(150, 6, 4, 0.7)]    // more than ComponentLayout.MaxSpectralAnchors: random anchors, closer on the whole
+    public void Fit_ManyComponentsOneEpoch_StartsEachComponentApartInItsOwnShape(int blobs, int perBlob, int neighbours,
+        double minAccuracy)
+    {
+        // One epoch samples no edge, so the result is the starting layout (rescaled to [0, 10]).
+        const int dims = 4;
+        var x = ProjectionData.Blobs(blobs, perBlob, dims, 2);
+        var model = UmapModel.Fit(x, blobs * perBlob, dims,
+            new UmapOptions { Seed = 3, EpochCount = 1, NeighborCount = neighbours });
+        Assert.AreEqual($"spectral, {blobs} components laid out apart", model.Initialization);
+        var labels = Enumerable.Range(0, blobs * perBlob).Select(i => i / perBlob).ToArray();
+        double accuracy = ProjectionQuality.KnnAccuracy(model.Embedding, labels, blobs * perBlob, 2, perBlob - 1);
+        TestContext.WriteLine($"{perBlob - 1}-NN accuracy of the components in the starting layout {accuracy:F4}");
+        // A random start would score about 1 / blobs.
+        Assert.IsGreaterThanOrEqualTo(minAccuracy, accuracy, "components start mixed");
+        if (perBlob < 2 * neighbours)
+            return;
+        // Within a component the start is spectral, not a random cloud: neighbours in the data stay near each other.
+        var first = model.Embedding[..(2 * perBlob)];
+        double trust = ProjectionQuality.Trustworthiness(x[..(perBlob * dims)], first, perBlob, dims, 2, 5);
+        TestContext.WriteLine($"trustworthiness@5 of the first component's starting layout {trust:F4}");
+        Assert.IsGreaterThan(0.75, trust);
     }
 
     [TestMethod]

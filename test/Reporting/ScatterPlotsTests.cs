@@ -86,6 +86,47 @@ public sealed class ScatterPlotsTests : PlotTests
         Assert.IsLessThan(20, watch.Elapsed.TotalSeconds, "Rendering 70,000 points took too long.");
     }
 
+    [TestMethod]
+    public void SaveScatter_TwoPointsFarFromTheMap_AxesFollowTheMapAndNoteCountsThem()
+    {
+        // The issue-14 picture: a map about 20 units wide and a pair of points 250 units away.
+        var (map, mapLabels) = Blobs(["cat", "dog", "bird"], perLabel: 400, seed: 4);
+        float[] points = [.. map, 250f, 240f, 251f, 241f];
+        string[] labels = [.. mapLabels, "cat", "dog"];
+
+        var (x, y, outside) = ScatterPlots.Frame(points);
+        Assert.AreEqual(2, outside);
+        Assert.IsLessThan(30f, x.Max, "the far points still set the x axis");
+        Assert.IsLessThan(30f, y.Max, "the far points still set the y axis");
+        Assert.AreEqual(map.Where((_, i) => i % 2 == 0).Min(), x.Min, "the near side must keep the data's own limit");
+        Assert.AreEqual("2 of 1,202 points lie outside the axes: drawn on the border, ringed", ScatterPlots.OutsideNote(outside, 1202));
+        Assert.IsNull(ScatterPlots.OutsideNote(0, 1202));
+
+        string path = Path.Combine(Folder, "far.png");
+        ScatterPlots.SaveScatter(points, labels, path, "Far pair", 800, 600);
+        // The map's coloured pixels spread over most of the image's width, not a squashed corner.
+        using var bitmap = SKBitmap.Decode(path);
+        int left = bitmap.Width, right = 0;
+        for (int row = 0; row < bitmap.Height; row++)
+            for (int col = 0; col < bitmap.Width * 3 / 4; col++)   // the legend sits on the right
+            {
+                var p = bitmap.GetPixel(col, row);
+                if (Math.Max(p.Red, Math.Max(p.Green, p.Blue)) - Math.Min(p.Red, Math.Min(p.Green, p.Blue)) > 60)
+                    (left, right) = (Math.Min(left, col), Math.Max(right, col));
+            }
+        Assert.IsGreaterThan(bitmap.Width / 2, right - left, $"the map spans only pixels {left}..{right}");
+    }
+
+    [TestMethod]
+    public void Frame_MapWithoutStrayPoints_KeepsTheFullRange()
+    {
+        var (points, _) = Blobs(["a", "b", "c", "d"], perLabel: 500, seed: 5);
+        var (x, y, outside) = ScatterPlots.Frame(points);
+        Assert.AreEqual(0, outside);
+        Assert.AreEqual(points.Where((_, i) => i % 2 == 0).Max(), x.Max);
+        Assert.AreEqual(points.Where((_, i) => i % 2 == 1).Min(), y.Min);
+    }
+
     /// <summary>One Gaussian blob per label, centres on a circle, some of them overlapping, rows interleaved.</summary>
     [TestMethod]
     public void SaveScatter_FromDataViewWithKeyLabel_WritesPngAndLegendUsesKeyValues()
@@ -145,25 +186,6 @@ public sealed class ScatterPlotsTests : PlotTests
             labels[i] = names[label];
         }
         return (points, labels);
-    }
-
-    [TestMethod]
-    public void FrameRange_TwoFarPointsAmongAThousand_FollowsTheRest()
-    {
-        // 1,000 values spread evenly over [0, 10) and two far ones at 40 and 50.
-        float[] values = [.. Enumerable.Range(0, 1000).Select(i => i / 100f), 40f, 50f];
-
-        var (min, max) = ScatterPlots.FrameRange(values, 0, 50);
-
-        Assert.AreEqual(0f, min);
-        Assert.IsTrue(max is > 9.9f and < 11.1f, $"max {max}");
-    }
-
-    [TestMethod]
-    public void FrameRange_EvenSpreadOrSmallSet_ShowsEverything()
-    {
-        Assert.AreEqual((0f, 9.99f), ScatterPlots.FrameRange([.. Enumerable.Range(0, 1000).Select(i => i / 100f)], 0, 9.99f));
-        Assert.AreEqual((0f, 50f), ScatterPlots.FrameRange([.. Enumerable.Range(0, 100).Select(i => i / 10f), 50f], 0, 50));
     }
 
     private static double Gaussian(Random random) =>

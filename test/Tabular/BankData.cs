@@ -7,7 +7,7 @@ namespace MlNetTriplet.Tests.Tabular;
 /// as ML.NET transforms: target yes/no to Boolean, yes/no columns to 0/1, other text one-hot, numbers standardised.</summary>
 internal static class BankData
 {
-    public static readonly string Directory = Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "data", "bank-marketing"));
+    public static readonly string Directory = TestData.SharedData("bank-marketing");
     public static string Kaggle => Path.Combine(Directory, "kaggle-bank-balanced.csv");
     public static string Uci => Path.Combine(Directory, "uci-bank.csv");
 
@@ -52,13 +52,6 @@ internal static class BankData
     public static DataOperationsCatalog.TrainTestData KaggleSplit(MLContext ml) =>
         ml.Data.StratifiedTrainTestSplit(Loader(ml).Load(Kaggle), 0.2, "deposit", seed: 0);
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetTriplet.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("MlNetTriplet.sln not found above the test binary.");
-    }
 }
 
 /// <summary>One customer as the bank files hold it, for PredictionEngine.</summary>

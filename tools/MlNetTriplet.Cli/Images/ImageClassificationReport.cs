@@ -10,7 +10,7 @@ namespace MlNetTriplet.Cli.Images;
 internal sealed class ImageClassificationReport(RunContext run, ImageClassificationScenario scenario, ImageDataset images,
     IReadOnlyList<int> trainCounts, IReadOnlyList<int> validCounts, BudgetedNetwork<TransferLearningTransformer> network,
     MulticlassClassificationMetrics metrics, IReadOnlyList<(string Path, string Truth, string Predicted, double Confidence)> predictions,
-    int misclassifiedShown)
+    int misclassifiedShown, CamSection.Galleries cams)
 {
     private static readonly HashSet<string> NumberColumns = ["training photos", "validation photos", "accuracy", "macro accuracy", "log-loss"];
 
@@ -76,7 +76,7 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
                     Thumbnails.FromFile(w.Path, $"{Path.GetFileName(w.Path)}: {w.Truth}, predicted {w.Predicted} ({Percent(w.Confidence, 0)})", "wrong"))
                     .OfType<Thumbnail>());
 
-        CamGallery.Add(report, model, predictions.Select(p => (p.Path, p.Truth, p.Predicted)).ToList());
+        CamSection.Add(report, cams, model.BackboneName);
         UseTheModel(report, usage);
         TimingsAndEnvironment(report, run);
         report.Save(run.Output.ReportPath);

@@ -66,7 +66,8 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
             return example;
         });
 
-        var report = new ImageClassificationReport(run, this, images, trainCounts, validCounts, network, metrics, predictions, MisclassifiedShown);
+        var cams = run.Timings.Measure("class activation maps", () => CamSection.Draw(run, network.Model, predictions));
+        var report = new ImageClassificationReport(run, this, images, trainCounts, validCounts, network, metrics, predictions, MisclassifiedShown, cams);
         run.Timings.Measure("writing the report", () => report.Write(usage));
         console.Line(ImageClassificationReport.Sentence(metrics, validCounts.Sum(), images.Classes.Count));
         console.Line($"Wrote {run.Output.ModelPath}, {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");

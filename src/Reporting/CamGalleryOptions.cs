@@ -1,0 +1,50 @@
+namespace MlNetTriplet;
+
+/// <summary>Which rows a <see cref="CamGallery"/> shows.</summary>
+public enum CamGallerySelection
+{
+    /// <summary>Rows in order.</summary>
+    All,
+    /// <summary>Rows whose predicted label equals the true label.</summary>
+    Correct,
+    /// <summary>Rows whose predicted label differs from the true label.</summary>
+    Wrong,
+}
+
+/// <summary>Options of <see cref="CamGallery.Save"/>: the columns it reads and how the grid looks.</summary>
+public sealed class CamGalleryOptions
+{
+    /// <summary>The image the map lies over: the <see cref="ClassActivationMapOptions.PreparedImageColumnName"/> column
+    /// (or the classifier's own vector input when it is an image in [0, 1]). Default <c>"PreparedImage"</c>.</summary>
+    public string ImageColumnName { get; set; } = "PreparedImage";
+
+    /// <summary>The map column. Default <c>"ActivationMap"</c>.</summary>
+    public string MapColumnName { get; set; } = "ActivationMap";
+
+    /// <summary>The true label (a key or text column), shown as "true ..." and needed by
+    /// <see cref="CamGallerySelection.Correct"/> and <see cref="CamGallerySelection.Wrong"/>; null to leave it out.
+    /// Default <c>"Label"</c>.</summary>
+    public string? LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The box column to draw (the transformer's <see cref="ClassActivationMapOptions.BoxColumnName"/>); null
+    /// draws none. Default null.</summary>
+    public string? BoxColumnName { get; set; }
+
+    /// <summary>Which rows. Default <see cref="CamGallerySelection.All"/>.</summary>
+    public CamGallerySelection Selection { get; set; } = CamGallerySelection.All;
+
+    /// <summary>Images at most; reading stops once they are found. Default 24.</summary>
+    public int MaxImages { get; set; } = 24;
+
+    /// <summary>Images per row; 0 for about the square root of the count. Default 0.</summary>
+    public int Columns { get; set; }
+
+    /// <summary>Side of each image's square in pixels; 0 for 192. Default 0.</summary>
+    public int TileSize { get; set; }
+
+    /// <summary>Share of the image in the overlay, in [0, 1]. Default 0.5.</summary>
+    public float ImageWeight { get; set; } = 0.5f;
+
+    /// <summary>Text above the grid; none when null. Default null.</summary>
+    public string? Title { get; set; }
+}
