@@ -43,7 +43,23 @@ public sealed class ImageClassificationCommandTests
     }
 
     [TestMethod]
-    public void Hymenoptera_Report_RendersEverySectionIncludingTheCamSeam() =>
+    public void Hymenoptera_Report_RendersEverySectionAndTheCamGallery() =>
         ReportBrowser.AssertRenders(Path.Combine(_output, "report.html"),
-            ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "cam", "consumption", "timings"], minImages: 2);
+            ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "cam", "consumption", "timings"],
+            minImages: 3, sectionsWithImages: ["learning-curves", "metrics", "cam"]);
+
+    [TestMethod]
+    public void Hymenoptera_CamGallery_DrawsEveryRightAndWrongPrediction()
+    {
+        var metrics = Json.Metrics(_output);
+        int wrong = metrics.At("validation.misclassified").GetInt32();
+        // Up to 12 photos per gallery: all 10 validation photos are drawn, right and wrong apart.
+        string correct = Path.Combine(_output, "plots", "cam-correct.png");
+        Assert.IsTrue(File.Exists(correct), "right predictions gallery");
+        Assert.AreEqual(wrong > 0, File.Exists(Path.Combine(_output, "plots", "cam-wrong.png")), "wrong predictions gallery");
+        string html = File.ReadAllText(Path.Combine(_output, "report.html"));
+        StringAssert.Contains(html, $"{10 - wrong} validation photos the model classified correctly");
+        if (wrong > 0)
+            StringAssert.Contains(html, $"The {wrong} mistake");
+    }
 }

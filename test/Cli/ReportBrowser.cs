@@ -10,17 +10,20 @@ internal static class ReportBrowser
 
     /// <summary>Loads <paramref name="reportPath"/>, asserts that every section in <paramref name="sectionIds"/> is
     /// there with a heading, that every image decoded (and there are at least <paramref name="minImages"/>), that the
-    /// page asked for nothing but itself and data URIs; saves a full-page screenshot beside the report.</summary>
-    public static void AssertRenders(string reportPath, IReadOnlyList<string> sectionIds, int minImages)
+    /// page asked for nothing but itself and data URIs, and that each section in <paramref name="sectionsWithImages"/>
+    /// shows at least one image; saves a full-page screenshot beside the report.</summary>
+    public static void AssertRenders(string reportPath, IReadOnlyList<string> sectionIds, int minImages,
+        IReadOnlyList<string>? sectionsWithImages = null)
     {
         string html = File.ReadAllText(reportPath);
         Assert.IsFalse(html.Contains("http://", StringComparison.OrdinalIgnoreCase) || html.Contains("https://", StringComparison.OrdinalIgnoreCase),
             "the report names an external address");
         Assert.IsTrue(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does).");
-        RunAsync(reportPath, sectionIds, minImages).GetAwaiter().GetResult();
+        RunAsync(reportPath, sectionIds, minImages, sectionsWithImages ?? []).GetAwaiter().GetResult();
     }
 
-    private static async Task RunAsync(string reportPath, IReadOnlyList<string> sectionIds, int minImages)
+    private static async Task RunAsync(string reportPath, IReadOnlyList<string> sectionIds, int minImages,
+        IReadOnlyList<string> sectionsWithImages)
     {
         string profile = CliData.TempDirectory();
         try
@@ -40,6 +43,8 @@ internal static class ReportBrowser
 
             foreach (string id in sectionIds)
                 Assert.AreEqual(1, await page.Locator($"section#{id} > h2").CountAsync(), $"section '{id}' with a heading");
+            foreach (string id in sectionsWithImages)
+                Assert.IsGreaterThanOrEqualTo(1, await page.Locator($"section#{id} img").CountAsync(), $"images in section '{id}'");
             int images = await page.EvaluateAsync<int>("() => document.images.length");
             var broken = await page.EvaluateAsync<string[]>(
                 "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.alt)");

@@ -24,6 +24,8 @@ internal static class CamSection
             .SelectMany(g => g.Select((p, rank) => (p, rank))).OrderBy(x => x.rank).Select(x => x.p).Take(PerGallery);
         var wrong = predictions.Where(p => p.Truth != p.Predicted).OrderByDescending(p => p.Confidence).Take(PerGallery);
         var rows = right.Concat(wrong).Select(p => new Photo { ImagePath = p.Path, Label = p.Truth }).ToList();
+        if (rows.Count == 0)
+            return new Galleries(null, 0, null, 0);
 
         var ml = run.Ml;
         var photos = ml.Data.LoadFromEnumerable(rows);
@@ -32,27 +34,33 @@ internal static class CamSection
             Method = CamMethod.Cam, PreparedImageColumnName = "PreparedImage",
         }).Fit(photos);
         var explained = ml.Data.Cache(maps.Transform(model.Transform(photos)));
-        string? Save(CamGallerySelection selection, string name)
+        (string?, int) Save(CamGallerySelection selection, string name)
         {
             string png = run.Output.Plot(name);
             int drawn = CamGallery.Save(explained, png, new CamGalleryOptions
             {
                 LabelColumnName = "Label", Selection = selection, MaxImages = PerGallery, Columns = 4, TileSize = 200,
             });
-            return drawn > 0 ? png : null;
+            return (drawn > 0 ? png : null, drawn);
         }
-        int correctCount = Math.Min(PerGallery, predictions.Count(p => p.Truth == p.Predicted));
-        int wrongCount = Math.Min(PerGallery, predictions.Count(p => p.Truth != p.Predicted));
-        return new Galleries(Save(CamGallerySelection.Correct, "cam-correct"), correctCount, Save(CamGallerySelection.Wrong, "cam-wrong"), wrongCount);
+        var (correct, correctCount) = Save(CamGallerySelection.Correct, "cam-correct");
+        var (mistakes, wrongCount) = Save(CamGallerySelection.Wrong, "cam-wrong");
+        return new Galleries(correct, correctCount, mistakes, wrongCount);
     }
 
     /// <summary>Adds the section.</summary>
     public static void Add(HtmlReport report, Galleries galleries, string backbone)
     {
-        var section = report.Section("cam", "Class activation maps")
+        var section = report.Section("cam", "Class activation maps");
+        if (galleries.Correct is null && galleries.Wrong is null)
+        {
+            section.Note("No validation photo to explain.");
+            return;
+        }
+        section
             .Paragraph($"Where {backbone} found the evidence for the class it predicted: red is strong, blue is none (CAM: the " +
                 "new head's weights for that class applied to the last block's feature maps). A model that learned the " +
-                "right thing lights up the animal, not the flower or the background behind it. Each photo is shown as the " +
+                "right thing lights up the object that makes the class, not the background or what usually comes with it. Each photo is shown as the " +
                 "network saw it (resized, centre-cropped), with its true class, the predicted one and the probability given to it.");
         if (galleries.Correct is { } correct)
             section.SubHeading("Right predictions").Figures((correct, $"{galleries.CorrectCount} validation photos the model classified correctly, taken from each class in turn."));

@@ -11,7 +11,7 @@ internal sealed class ClassificationReport(RunContext run, TableSchema schema, B
     long validRows, int featureCount)
 {
     private static readonly HashSet<string> NumberColumns =
-        ["AUC", "AUPRC", "accuracy", "precision", "recall", "F1", "log-loss", "macro accuracy", "log-loss reduction", "rows", "share",
+        ["AUC", "AUPRC", "accuracy", "precision", "recall", "F1", "log-loss", "log-loss (bits)", "macro accuracy", "log-loss reduction", "rows", "share",
          "empty", "distinct", "probability"];
 
     /// <summary>Side of the ROC and precision-recall PNGs, small enough for two side by side.</summary>

@@ -60,19 +60,27 @@ internal sealed class ClassifierOutcome
     {
         string versus = Headline >= BaselineHeadline ? "above" : "below";
         if (NetworkBinary is { } m)
+        {
+            string calls = PositiveCalls(m) == 0
+                ? $"it calls no row '{label.Positive}': every row gets '{label.Negative}'."
+                : $"it finds {Percent(m.PositiveRecall, 0)} of the '{label.Positive}' rows, and {Percent(m.PositivePrecision, 0)} of its '{label.Positive}' calls are right.";
             return string.Create(CultureInfo.InvariantCulture,
                 $"On {rows:N0} held-out rows, the network ranks a random '{label.Positive}' row above a random '{label.Negative}' row {Percent(m.AreaUnderRocCurve)} of the time " +
-                $"(AUC {m.AreaUnderRocCurve:F3}, {versus} LightGBM's {BaselineBinary!.AreaUnderRocCurve:F3}). " +
-                $"Calling '{label.Positive}' above probability 0.5, it finds {Percent(m.PositiveRecall, 0)} of the '{label.Positive}' rows, and {Percent(m.PositivePrecision, 0)} of its '{label.Positive}' calls are right.");
+                $"(AUC {m.AreaUnderRocCurve:F3}, {versus} LightGBM's {BaselineBinary!.AreaUnderRocCurve:F3}). Calling '{label.Positive}' above probability 0.5, {calls}");
+        }
         var multi = NetworkMulticlass!;
         return string.Create(CultureInfo.InvariantCulture,
             $"On {rows:N0} held-out rows, the network predicts the right '{label.Name}' for {Percent(multi.MicroAccuracy)} of them " +
             $"({versus} LightGBM's {Percent(BaselineMulticlass!.MicroAccuracy)}); averaged over the {label.Classes.Count} classes with equal weight, {Percent(multi.MacroAccuracy)}.");
     }
 
-    /// <summary>The comparison table's header.</summary>
+    /// <summary>Rows predicted positive (the confusion matrix's first column: ML.NET puts the positive class first).</summary>
+    private static double PositiveCalls(BinaryClassificationMetrics m) => m.ConfusionMatrix.Counts.Sum(row => row[0]);
+
+    /// <summary>The comparison table's header. ML.NET's binary log-loss is in bits (log base 2), its multiclass one in
+    /// nats (the learning curves' unit): the header says which.</summary>
     public IReadOnlyList<string> TableHeader => IsBinary
-        ? ["model", "AUC", "AUPRC", "accuracy", "precision", "recall", "F1", "log-loss"]
+        ? ["model", "AUC", "AUPRC", "accuracy", "precision", "recall", "F1", "log-loss (bits)"]
         : ["model", "accuracy", "macro accuracy", "log-loss", "log-loss reduction"];
 
     /// <summary>The comparison table's rows: the network, then the baseline.</summary>
