@@ -35,22 +35,9 @@ public static partial class TrainingPlots
         };
         chance.Points.AddRange([new DataPoint(0, chanceRate), new DataPoint(1, chanceRate)]);
         model.Series.Add(chance);
-        for (int i = 0; i < curves.Count; i++)
-        {
-            var series = new LineSeries
-            {
-                Title = string.Create(CultureInfo.InvariantCulture, $"{curves[i].Name} (AP {curves[i].AveragePrecision:F3})"),
-                Color = RocColors[i % RocColors.Length], StrokeThickness = 2,
-            };
-            series.Points.AddRange(curves[i].Recalls.Zip(curves[i].Precisions, (r, p) => new DataPoint(r, p)));
-            model.Series.Add(series);
-        }
         // Precision falls as recall rises: the lower left corner is the one the curves leave free.
-        model.Legends.Add(new Legend
-        {
-            LegendPosition = LegendPosition.BottomLeft, LegendPlacement = LegendPlacement.Inside,
-            LegendBackground = OxyColor.FromAColor(220, OxyColors.White), LegendBorder = OxyColors.LightGray,
-        });
-        SaveWithTitle(path, width, height, title ?? "Precision-recall curves", [model]);
+        SaveCurves(model, curves, c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AP {c.AveragePrecision:F3})"),
+            c => c.Recalls.Zip(c.Precisions, (r, p) => new DataPoint(r, p)), LegendPosition.BottomLeft,
+            path, width, height, title ?? "Precision-recall curves");
     }
 }

@@ -75,9 +75,7 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             .Paragraph("One test image per class (blue frame) and its nearest other test images by embedding distance: green frames share its class, red ones do not (retrieval mistakes).")
             .ThumbnailRows(neighbours);
 
-        UseTheModel(report, usage);
-        TimingsAndEnvironment(report, run);
-        report.Save(run.Output.ReportPath);
+        EndAndSave(report, run, usage);
 
         MetricsFile.Write(run.Output.MetricsPath, new
         {

@@ -77,9 +77,7 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
                     .OfType<Thumbnail>());
 
         CamSection.Add(report, cams, model.BackboneName);
-        UseTheModel(report, usage);
-        TimingsAndEnvironment(report, run);
-        report.Save(run.Output.ReportPath);
+        EndAndSave(report, run, usage);
 
         MetricsFile.Write(run.Output.MetricsPath, new
         {

@@ -76,8 +76,17 @@ internal static class CommonSections
             return (classNames[c], (long)matrix.Counts[c].Sum(), precision, recall, f1);
         }).ToList();
 
+    /// <summary>Adds the sections every report ends with (how to use the model, timings and environment) and saves the
+    /// report.</summary>
+    public static void EndAndSave(HtmlReport report, RunContext run, string usage)
+    {
+        UseTheModel(report, usage);
+        TimingsAndEnvironment(report, run);
+        report.Save(run.Output.ReportPath);
+    }
+
     /// <summary>How to run the generated consumption project.</summary>
-    public static void UseTheModel(HtmlReport report, string usage)
+    private static void UseTheModel(HtmlReport report, string usage)
     {
         report.Section("consumption", "Use the model")
             .Paragraph("model.zip loads with mlContext.Model.Load in any .NET program that references MlNetTriplet. " +
@@ -87,7 +96,7 @@ internal static class CommonSections
     }
 
     /// <summary>The phases' wall times and the machine, libraries and command line of the run.</summary>
-    public static void TimingsAndEnvironment(HtmlReport report, RunContext run)
+    private static void TimingsAndEnvironment(HtmlReport report, RunContext run)
     {
         var section = report.Section("timings", "Timings and environment");
         var phases = run.Timings.Phases;

@@ -86,9 +86,7 @@ internal sealed class ClassificationReport(RunContext run, TableSchema schema, B
                     wrong.Select(w => (IReadOnlyList<string>)[w.Truth, w.Predicted, Percent(w.Confidence),
                         .. w.Values.Where((_, i) => schema.Columns[i].Name != label.Name)]), NumberColumns);
 
-        UseTheModel(report, usage);
-        TimingsAndEnvironment(report, run);
-        report.Save(run.Output.ReportPath);
+        EndAndSave(report, run, usage);
 
         MetricsFile.Write(run.Output.MetricsPath, new
         {
