@@ -167,7 +167,7 @@ internal static class CrossCheck
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Model} | {r.Case} | {r.Maps} | {r.MinPearson:F6} | {1 - r.MinPearson:E1} | {r.MaxDifference:E1} | {r.ClassesAgreeing}/{r.Maps} | {(r.Pass ? "pass" : "FAIL")} |"));
+                $"| {r.Model} | {r.Case} | {r.Maps} | {r.MinPearson:F6} | {1 - r.MinPearson:0.0E+0} | {r.MaxDifference:0.0E+0} | {r.ClassesAgreeing}/{r.Maps} | {(r.Pass ? "pass" : "FAIL")} |"));
         md.AppendLine().AppendLine("Cases: `cam`/`gradcam` at the last block for the predicted class; `gradcam-block1`/`gradcam-layer3` at the block before; `*-contrast` the predicted class against the runner-up (logit difference). Scene CNN: the network of cam-localisation.md; ResNet-18: ImageNet weights (CNTK, from Microsoft.ML.DnnImageFeaturizer.ResNet18), frozen, head trained 5 epochs on hymenoptera; 16 validation photos, 224 x 224 crops.");
         return md.ToString();
     }

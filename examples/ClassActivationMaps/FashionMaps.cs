@@ -45,7 +45,7 @@ internal static class FashionMaps
             string path = Path.Combine(o.OutputDirectory, $"fashion-cam-{selection.ToString().ToLowerInvariant()}.png");
             int drawn = CamGallery.Save(explained, path, new CamGalleryOptions
             {
-                ImageColumnName = "Features", Selection = selection, MaxImages = 24, Columns = 6, TileSize = 140,
+                ImageColumnName = "Features", Selection = selection, MaxImages = 24, Columns = 6, TileSize = 168,
                 Title = $"Fashion-MNIST CAM, {selection.ToString().ToLowerInvariant()} predictions",
             });
             Console.WriteLine($"wrote {path} ({drawn} images)");

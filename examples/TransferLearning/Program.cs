@@ -121,6 +121,7 @@ TrainingPlots.SaveLossCurves(classifier.History!, Path.Combine(output, "loss-cur
     $"Transfer learning ({options.ModeName}): loss and accuracy per epoch");
 TrainingPlots.SaveConfusionMatrix(metrics.ConfusionMatrix, classes, Path.Combine(output, "confusion-matrix.png"),
     "Validation confusion matrix");
+int misclassified = Report.SaveMisclassified(ml, model, scored, Path.Combine(output, "misclassified.png"));
 
 // A fresh MLContext loads the zip as another process would: no weights file or featurizer package needed.
 var reloaded = new MLContext().Model.Load(zip, out _);
@@ -147,7 +148,8 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     history = classifier.History.Epochs,
 });
 Console.WriteLine();
-Console.WriteLine($"Wrote {output}: model.zip, metrics.json, loss-curves.png, confusion-matrix.png.");
+Console.WriteLine($"Wrote {output}: model.zip, metrics.json, loss-curves.png, confusion-matrix.png" +
+    (misclassified > 0 ? $", misclassified.png ({misclassified} photos)." : "; no validation photo is misclassified, so no misclassified.png."));
 Console.WriteLine(reproduced
     ? $"Reloaded model.zip in a fresh MLContext: same accuracy ({ClassifierReport.Percent(reloadedAccuracy)})."
     : $"MISMATCH: the reloaded model scores {ClassifierReport.Percent(reloadedAccuracy)} instead of {ClassifierReport.Percent(metrics.MicroAccuracy)}.");

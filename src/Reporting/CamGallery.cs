@@ -9,7 +9,8 @@ namespace MlNetTriplet;
 
 /// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image
 /// (<see cref="CamOverlays.Blend"/>), captioned with the true label, the predicted label and its probability, wrong
-/// predictions in red, the map's box drawn when asked for (<see cref="ImageGallery"/>).</summary>
+/// predictions in red, the map's box drawn when asked for (<see cref="ImageGallery"/>). Without a map column it shows
+/// the images alone, e.g. the misclassified photos as the network took them.</summary>
 public static class CamGallery
 {
     private const string BoxColour = "#39ff14";
@@ -46,8 +47,9 @@ public static class CamGallery
             "a vector carrying its image shape (the map transformer's PreparedImageColumnName column)", "no shape annotation");
         if (shape.Size != imageSize)
             throw SchemaChecks.Mismatch("image", image.Name, $"Vector<Single, {shape.Size}> holding {shape} images", $"Vector<Single, {imageSize}>");
-        var map = SchemaChecks.FindColumn(schema, o.MapColumnName, "map");
-        SchemaChecks.CheckFloatVector(map, "map", shape.Height * shape.Width);
+        var map = o.MapColumnName is null ? (DataViewSchema.Column?)null : SchemaChecks.FindColumn(schema, o.MapColumnName, "map");
+        if (map is { } m)
+            SchemaChecks.CheckFloatVector(m, "map", shape.Height * shape.Width);
         var box = o.BoxColumnName is null ? (DataViewSchema.Column?)null : SchemaChecks.FindColumn(schema, o.BoxColumnName, "box");
         if (box is { } b)
             SchemaChecks.CheckFloatVector(b, "box", 4);
@@ -61,10 +63,10 @@ public static class CamGallery
             throw new ArgumentException($"Selection {o.Selection} needs the classifier's PredictedLabel key column in the data.",
                 nameof(data));
 
-        var columns = new[] { image, map }.Concat(new[] { box, label, predicted, score }.OfType<DataViewSchema.Column>());
+        var columns = new[] { image }.Concat(new[] { map, box, label, predicted, score }.OfType<DataViewSchema.Column>());
         using var cursor = data.GetRowCursor(columns);
         var getImage = cursor.GetGetter<VBuffer<float>>(image);
-        var getMap = cursor.GetGetter<VBuffer<float>>(map);
+        var getMap = map is { } mc ? cursor.GetGetter<VBuffer<float>>(mc) : null;
         var getBox = box is { } bc ? cursor.GetGetter<VBuffer<float>>(bc) : null;
         var getLabel = label is { } lc ? TextGetter(cursor, lc) : null;
         var getPredicted = predicted is { } pc && predictedNames is not null ? TextGetter(cursor, pc) : null;
@@ -80,8 +82,12 @@ public static class CamGallery
             if (o.Selection == CamGallerySelection.Correct && wrong || o.Selection == CamGallerySelection.Wrong && !wrong)
                 continue;
             getImage(ref pixels);
-            getMap(ref values);
-            var blended = CamOverlays.Blend(pixels.DenseValues().ToArray(), shape, values.DenseValues().ToArray(), o.ImageWeight);
+            var tile = pixels.DenseValues().ToArray();
+            if (getMap is not null)
+            {
+                getMap(ref values);
+                tile = CamOverlays.Blend(tile, shape, values.DenseValues().ToArray(), o.ImageWeight);
+            }
             var caption = new List<string>();
             if (truth is not null)
                 caption.Add($"true {truth}");
@@ -100,7 +106,8 @@ public static class CamGallery
                 var v = boxValues.DenseValues().ToArray();
                 boxes = v[2] > 0 && v[3] > 0 ? [new GalleryBox(v[0], v[1], v[2], v[3], BoxColour)] : [];
             }
-            tiles.Add(new GalleryImage(blended, new ImageShape(3, shape.Height, shape.Width), string.Join('\n', caption))
+            var tileShape = getMap is null ? shape : new ImageShape(3, shape.Height, shape.Width);
+            tiles.Add(new GalleryImage(tile, tileShape, string.Join('\n', caption))
             {
                 Boxes = boxes, Highlight = wrong,
             });

@@ -18,8 +18,8 @@ public sealed class CamGalleryOptions
     /// (or the classifier's own vector input when it is an image in [0, 1]). Default <c>"PreparedImage"</c>.</summary>
     public string ImageColumnName { get; set; } = "PreparedImage";
 
-    /// <summary>The map column. Default <c>"ActivationMap"</c>.</summary>
-    public string MapColumnName { get; set; } = "ActivationMap";
+    /// <summary>The map column; null shows the images without a map. Default <c>"ActivationMap"</c>.</summary>
+    public string? MapColumnName { get; set; } = "ActivationMap";
 
     /// <summary>The true label (a key or text column), shown as "true ..." and needed by
     /// <see cref="CamGallerySelection.Correct"/> and <see cref="CamGallerySelection.Wrong"/>; null to leave it out.
