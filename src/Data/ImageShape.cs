@@ -26,8 +26,11 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
             throw new ArgumentOutOfRangeException(what, $"{what} must have positive channels, height and width; got {this}.");
     }
 
-    /// <summary>The shape recorded on a column by <see cref="AnnotationKind"/>, or null when there is none.</summary>
-    internal static ImageShape? FromAnnotations(DataViewSchema.Column column)
+    /// <summary>The shape recorded on a column under <see cref="AnnotationKind"/> (as
+    /// <see cref="DataOperationsCatalogExtensions.LoadFromIdx"/> records it), or null when there is none or it is not a
+    /// <c>Vector&lt;Int32, 3&gt;</c>.</summary>
+    /// <param name="column">A column of a schema, e.g. <c>data.Schema["Features"]</c>.</param>
+    public static ImageShape? FromAnnotations(DataViewSchema.Column column)
     {
         var annotation = column.Annotations.Schema.GetColumnOrNull(AnnotationKind);
         if (annotation is null || annotation.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: 3 } t

@@ -1,3 +1,5 @@
+using MlNetTriplet.Evaluation;
+
 namespace MlNetTriplet;
 
 /// <summary>A receiver operating characteristic curve: false and true positive rates at every distinct score
@@ -32,20 +34,12 @@ public sealed class RocCurve
     /// <exception cref="ArgumentException">The lengths differ, a score is NaN, or the labels hold a single class.</exception>
     public static RocCurve FromScores(string name, IReadOnlyList<bool> labels, IReadOnlyList<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(scores);
-        if (labels.Count != scores.Count)
-            throw new ArgumentException($"Got {labels.Count} labels and {scores.Count} scores: give one score per label.", nameof(scores));
+        var order = BinaryScores.DescendingOrder(name, labels, scores);
         int positives = labels.Count(l => l), negatives = labels.Count - positives;
         if (positives == 0 || negatives == 0)
             throw new ArgumentException(
                 $"The labels hold only {(positives == 0 ? "negatives" : "positives")} ({labels.Count} rows): a ROC curve needs both classes.",
                 nameof(labels));
-        var order = Enumerable.Range(0, scores.Count).ToArray();
-        if (scores.Any(float.IsNaN))
-            throw new ArgumentException("A score is NaN.", nameof(scores));
-        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]));
 
         var fpr = new List<double> { 0 };
         var tpr = new List<double> { 0 };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
@@ -14,6 +15,20 @@ public static partial class TrainingPlots
         OxyColor.Parse("#8c564b"),
     ];
 
+    /// <summary>The checks every curve plot makes: curves given and none null, a sane size; returns the full path.</summary>
+    private static string CheckCurves<T>(IReadOnlyList<T> curves, string kind, string pngPath, int width, int height)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        if (curves.Count == 0)
+            throw new ArgumentException($"There are no {kind} curves to plot.", nameof(curves));
+        if (curves.Any(c => c is null))
+            throw new ArgumentException($"A {kind} curve is null.", nameof(curves));
+        PngFiles.CheckSize(width, nameof(width));
+        PngFiles.CheckSize(height, nameof(height));
+        return PngFiles.PreparePath(pngPath, nameof(pngPath));
+    }
+
     /// <summary>Saves ROC curves as a PNG: one line per curve with its AUC in the legend, and the chance diagonal.
     /// Colours follow the loss curves: the first curve (e.g. training) blue, the second (validation) orange.</summary>
     /// <param name="curves">The curves, e.g. <see cref="RocCurve.FromScores"/> of the training and validation scores.</param>
@@ -27,14 +42,7 @@ public static partial class TrainingPlots
     public static void SaveRocCurves(IReadOnlyList<RocCurve> curves, string pngPath, string? title = null, int width = 600,
         int height = 600)
     {
-        ArgumentNullException.ThrowIfNull(curves);
-        if (curves.Count == 0)
-            throw new ArgumentException("There are no ROC curves to plot.", nameof(curves));
-        if (curves.Any(c => c is null))
-            throw new ArgumentException("A ROC curve is null.", nameof(curves));
-        PngFiles.CheckSize(width, nameof(width));
-        PngFiles.CheckSize(height, nameof(height));
-        string path = PngFiles.PreparePath(pngPath, nameof(pngPath));
+        string path = CheckCurves(curves, "ROC", pngPath, width, height);
 
         var model = NewModel(null);
         model.Axes.Add(Grid(new LinearAxis { Position = AxisPosition.Bottom, Title = "False positive rate", Minimum = 0, Maximum = 1 }));
@@ -42,22 +50,29 @@ public static partial class TrainingPlots
         var chance = new LineSeries { Title = "chance", Color = OxyColors.Gray, LineStyle = LineStyle.Dash, StrokeThickness = 1 };
         chance.Points.AddRange([new DataPoint(0, 0), new DataPoint(1, 1)]);
         model.Series.Add(chance);
+        // A ROC curve leaves the lower right corner free.
+        SaveCurves(model, curves, c => string.Create(CultureInfo.InvariantCulture, $"{c.Name} (AUC {c.Auc:F3})"),
+            c => c.FalsePositiveRates.Zip(c.TruePositiveRates, (x, y) => new DataPoint(x, y)), LegendPosition.BottomRight,
+            path, width, height, title ?? "ROC curves");
+    }
+
+    /// <summary>Adds one line per curve to <paramref name="model"/> (colours in <see cref="RocColors"/>' order, each
+    /// with its legend label), puts the legend inside <paramref name="freeCorner"/> (the corner the curves leave
+    /// free) and saves the figure.</summary>
+    private static void SaveCurves<T>(PlotModel model, IReadOnlyList<T> curves, Func<T, string> label,
+        Func<T, IEnumerable<DataPoint>> points, LegendPosition freeCorner, string path, int width, int height, string title)
+    {
         for (int i = 0; i < curves.Count; i++)
         {
-            var series = new LineSeries
-            {
-                Title = $"{curves[i].Name} (AUC {curves[i].Auc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)})",
-                Color = RocColors[i % RocColors.Length], StrokeThickness = 2,
-            };
-            series.Points.AddRange(curves[i].FalsePositiveRates.Zip(curves[i].TruePositiveRates, (x, y) => new DataPoint(x, y)));
+            var series = new LineSeries { Title = label(curves[i]), Color = RocColors[i % RocColors.Length], StrokeThickness = 2 };
+            series.Points.AddRange(points(curves[i]));
             model.Series.Add(series);
         }
-        // A ROC curve leaves the lower right corner free.
         model.Legends.Add(new Legend
         {
-            LegendPosition = LegendPosition.BottomRight, LegendPlacement = LegendPlacement.Inside,
+            LegendPosition = freeCorner, LegendPlacement = LegendPlacement.Inside,
             LegendBackground = OxyColor.FromAColor(220, OxyColors.White), LegendBorder = OxyColors.LightGray,
         });
-        SaveWithTitle(path, width, height, title ?? "ROC curves", [model]);
+        SaveWithTitle(path, width, height, title, [model]);
     }
 }

@@ -21,7 +21,9 @@ public static partial class TrainingPlots
 
     /// <summary>Saves the loss curves of <paramref name="history"/> as a PNG: training and validation loss per epoch,
     /// and beside them training and validation accuracy (in %) when the history has accuracies. A dashed vertical line
-    /// marks <see cref="TrainingHistory.BestEpoch"/> when it is not the last epoch (early stopping restored it).</summary>
+    /// marks <see cref="TrainingHistory.BestEpoch"/> when it is not the last epoch (early stopping restored it). When the
+    /// first epoch's values are so far from the rest that they would squash the later curves, each panel's axis follows
+    /// the later epochs and the first epoch's value is written at the edge.</summary>
     /// <param name="history">The run, e.g. <see cref="NetworkTransformer.History"/>.</param>
     /// <param name="pngPath">The file to write; its folder is created when missing.</param>
     /// <param name="title">Figure title. Default: "Training history".</param>
@@ -162,10 +164,30 @@ public static partial class TrainingPlots
             x.Maximum = epochs[0].Epoch + 1;
         }
         model.Axes.Add(Grid(x));
-        model.Axes.Add(Grid(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MaximumPadding = 0.05, MinimumPadding = 0.05 }));
+        var y = Grid(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MaximumPadding = 0.05, MinimumPadding = 0.05 });
+        model.Axes.Add(y);
 
         AddLine(model, epochs, train, "train", TrainColor);
         AddLine(model, epochs, validation, "validation", ValidationColor);
+        if (RangeWithoutFirstEpoch(epochs, [train, validation]) is var (low, high))
+        {
+            // The first epoch is far from the rest (an untrained network's loss, say): the axis follows the later
+            // epochs, where the differences are, and the first one's line leaves the frame with its value written.
+            double pad = 0.08 * (high - low);
+            (y.Minimum, y.Maximum) = (low - pad, high + pad);
+            var first = epochs[0];
+            var offScale = new[] { train(first), validation(first) }.OfType<double>().Where(v => v < low - pad || v > high + pad).ToList();
+            if (offScale.Count > 0)
+                model.Annotations.Add(new TextAnnotation
+                {
+                    Text = $"epoch {first.Epoch}: {string.Join(", ", offScale.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))} (off scale)",
+                    TextPosition = new DataPoint(first.Epoch, offScale[0] > high ? high + pad : low - pad),
+                    TextHorizontalAlignment = HorizontalAlignment.Left,
+                    TextVerticalAlignment = offScale[0] > high ? VerticalAlignment.Top : VerticalAlignment.Bottom,
+                    FontSize = 11, TextColor = OxyColors.DimGray, Stroke = OxyColors.Undefined, StrokeThickness = 0,
+                    Layer = AnnotationLayer.AboveSeries,
+                });
+        }
         if (bestEpoch is int best)
         {
             model.Annotations.Add(new LineAnnotation
@@ -185,6 +207,25 @@ public static partial class TrainingPlots
             LegendBackground = OxyColor.FromAColor(220, OxyColors.White), LegendBorder = OxyColors.LightGray,
         });
         return model;
+    }
+
+    /// <summary>The value range of the epochs after the first, when the first epoch's values would more than double it
+    /// (so that they would squash the later, interesting part of the curves); otherwise null. Needs five epochs: with
+    /// fewer, the first one's drop is most of the story.</summary>
+    internal static (double Low, double High)? RangeWithoutFirstEpoch(IReadOnlyList<EpochMetrics> epochs,
+        IReadOnlyList<Func<EpochMetrics, double?>> values)
+    {
+        if (epochs.Count < 5)
+            return null;
+        var later = epochs.Skip(1).SelectMany(e => values.Select(v => v(e))).OfType<double>().Where(double.IsFinite).ToList();
+        var first = values.Select(v => v(epochs[0])).OfType<double>().Where(double.IsFinite).ToList();
+        if (later.Count == 0 || first.Count == 0)
+            return null;
+        double low = later.Min(), high = later.Max(), span = high - low;
+        if (span <= 0)
+            return null;
+        double allLow = Math.Min(low, first.Min()), allHigh = Math.Max(high, first.Max());
+        return allHigh - allLow > 2 * span ? (low, high) : null;
     }
 
     private static void AddLine(PlotModel model, IReadOnlyList<EpochMetrics> epochs, Func<EpochMetrics, double?> value,

@@ -88,6 +88,32 @@ public sealed class TrainingPlotsTests : PlotTests
         Assert.IsFalse(File.Exists(path));
     }
 
+    [TestMethod]
+    public void RangeWithoutFirstEpoch_FirstEpochFarAbove_FollowsLaterEpochs()
+    {
+        // An untrained first epoch (loss 2.5) against later losses between 0.3 and 0.5.
+        var epochs = new[] { 2.5, 0.5, 0.45, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, loss + 0.05)).ToList();
+
+        var range = TrainingPlots.RangeWithoutFirstEpoch(epochs, [e => e.TrainLoss, e => e.ValidationLoss]);
+
+        Assert.IsNotNull(range);
+        Assert.AreEqual(0.3, range.Value.Low, 1e-12);
+        Assert.AreEqual(0.55, range.Value.High, 1e-12);
+    }
+
+    [TestMethod]
+    public void RangeWithoutFirstEpoch_FirstEpochNearTheRestOrFewEpochs_LeavesTheAxisAlone()
+    {
+        var epochs = new[] { 0.7, 0.5, 0.45, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, null)).ToList();
+        var steep = new[] { 2.5, 0.5, 0.4, 0.3 }.Select((loss, i) => Epoch(i + 1, loss, null)).ToList();
+
+        Assert.IsNull(TrainingPlots.RangeWithoutFirstEpoch(epochs, [e => e.TrainLoss, e => e.ValidationLoss]));
+        Assert.IsNull(TrainingPlots.RangeWithoutFirstEpoch(steep, [e => e.TrainLoss]), "four epochs are too few to leave one out");
+    }
+
+    private static EpochMetrics Epoch(int epoch, double trainLoss, double? validationLoss) =>
+        new(epoch, trainLoss, null, validationLoss, null, 1e-3, 1, 100);
+
     private static TrainingHistory ClassifierHistory(int epochs, int bestEpoch)
     {
         var list = Enumerable.Range(1, epochs).Select(e => new EpochMetrics(e,

@@ -1,0 +1,71 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetTriplet.Cli.Images;
+
+namespace MlNetTriplet.Cli.Tests;
+
+/// <summary>Small real datasets for the end-to-end runs, made in temporary folders from the shared data (read in
+/// place, never copied into the repository).</summary>
+internal static class CliData
+{
+    public static string SharedData => Path.GetFullPath(Path.Combine(CliProcess.RepoRoot, "..", "shared", "data"));
+    public static string BankKaggle => Path.Combine(SharedData, "bank-marketing", "kaggle-bank-balanced.csv");
+    public static string Hymenoptera => Path.Combine(SharedData, "hymenoptera");
+    public const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>A fresh temporary folder.</summary>
+    public static string TempDirectory()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "mlnettriplet-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Every <paramref name="step"/>-th row of the Kaggle bank-marketing file, with its header.</summary>
+    public static string BankSubset(string directory, int step = 4)
+    {
+        string path = Path.Combine(directory, "bank-subset.csv");
+        File.WriteAllLines(path, File.ReadLines(BankKaggle).Where((_, i) => i == 0 || i % step == 0));
+        return path;
+    }
+
+    /// <summary>train/ and val/ folders of ants and bees: links to the first photos of each hymenoptera class.</summary>
+    public static string HymenopteraSubset(string directory, int train, int validation)
+    {
+        string root = Path.Combine(directory, "hymenoptera-subset");
+        foreach (var (split, count) in new[] { ("train", train), ("val", validation) })
+            foreach (string name in new[] { "ants", "bees" })
+            {
+                string target = Path.Combine(root, split, name);
+                Directory.CreateDirectory(target);
+                foreach (string photo in Directory.GetFiles(Path.Combine(Hymenoptera, split, name)).Order(StringComparer.Ordinal).Take(count))
+                    File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(photo)), photo);
+            }
+        return root;
+    }
+
+    /// <summary>One sub-folder of PNG files per class, from the first Fashion-MNIST test images of
+    /// <paramref name="classes"/> classes.</summary>
+    public static string FashionFolder(string directory, int classes, int perClass)
+    {
+        string root = Path.Combine(directory, "fashion-folder");
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromIdx(Path.Combine(FashionMnist, "t10k-images-idx3-ubyte.gz"),
+            Path.Combine(FashionMnist, "t10k-labels-idx1-ubyte.gz"), 2000);
+        var pixels = data.GetColumn<float[]>("Features").ToArray();
+        var labels = data.GetColumn<uint>("Label").ToArray();
+        var written = new int[classes];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int c = (int)labels[i];
+            if (c >= classes || written[c] == perClass)
+                continue;
+            string folder = Path.Combine(root, $"class{c}");
+            Directory.CreateDirectory(folder);
+            var png = Thumbnails.FromPixels(pixels[i], new ImageShape(1, 28, 28), "", "");
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D4}.png"), png.Data);
+            written[c]++;
+        }
+        return root;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MlNetTriplet.Cli.Commands;
+
+namespace MlNetTriplet.Cli.Running;
+
+/// <summary>What a scenario run works with: its settings, the console, Ctrl+C, one seeded MLContext, the training
+/// budget, the phase timings and the output folder.</summary>
+internal sealed class RunContext
+{
+    public RunContext(CommonSettings settings, RunConsole console, StopSignal stop)
+    {
+        Settings = settings;
+        Console = console;
+        Stop = stop;
+        Ml = new MLContext(seed: settings.Seed);
+        Ml.Log += (_, e) =>
+        {
+            // Warnings always (an unreadable photo skipped, say); the trainers' running commentary with --verbose.
+            if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error
+                || (console.Verbose && e.Kind == ChannelMessageKind.Info))
+                console.Line($"  [{e.Source}] {e.RawMessage}");
+        };
+        Budget = new TrainingBudget(settings.TrainSeconds, settings.Epochs);
+        Output = new OutputFolder(settings.OutputDirectory);
+    }
+
+    public CommonSettings Settings { get; }
+    public RunConsole Console { get; }
+    public StopSignal Stop { get; }
+    public MLContext Ml { get; }
+    public TrainingBudget Budget { get; }
+    public PhaseTimes Timings { get; } = new();
+    public OutputFolder Output { get; }
+}
+
+/// <summary>Wall time of each phase of a run, for the report.</summary>
+internal sealed class PhaseTimes
+{
+    private readonly Stopwatch _total = Stopwatch.StartNew();
+    private readonly List<(string Phase, double Seconds)> _phases = [];
+
+    /// <summary>The phases in order.</summary>
+    public IReadOnlyList<(string Phase, double Seconds)> Phases => _phases;
+
+    /// <summary>Seconds since the run started.</summary>
+    public double TotalSeconds => _total.Elapsed.TotalSeconds;
+
+    /// <summary>Runs <paramref name="work"/> and records its wall time under <paramref name="phase"/>.</summary>
+    public T Measure<T>(string phase, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _phases.Add((phase, clock.Elapsed.TotalSeconds));
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> and records its wall time under <paramref name="phase"/>.</summary>
+    public void Measure(string phase, Action work) => Measure(phase, () =>
+    {
+        work();
+        return 0;
+    });
+}
+
+/// <summary>The files a run writes.</summary>
+internal sealed class OutputFolder(string directory)
+{
+    public string Directory => directory;
+    public string ModelPath => Path.Combine(directory, "model.zip");
+    public string MetricsPath => Path.Combine(directory, "metrics.json");
+    public string ReportPath => Path.Combine(directory, "report.html");
+    public string ConsumptionDirectory => Path.Combine(directory, "Consumption");
+
+    /// <summary>A PNG under plots/.</summary>
+    public string Plot(string name) => Path.Combine(directory, "plots", name + ".png");
+
+    /// <summary>Creates the folder.</summary>
+    public void Create() => System.IO.Directory.CreateDirectory(directory);
+}
