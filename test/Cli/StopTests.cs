@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 
 namespace MlNetTriplet.Cli.Tests;
@@ -15,6 +16,7 @@ public sealed class StopTests
         try
         {
             string output = Path.Combine(folder, "out");
+            RestoreSigIntIfIgnored();
             using var process = CliProcess.Start(null, [CliProcess.CliPath, "embeddings", "--dataset", CliData.FashionMnist,
                 "--max-rows", "3000", "--epochs", "200", "-o", output]);
             var error = process.StandardError.ReadToEndAsync();
@@ -43,6 +45,22 @@ public sealed class StopTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>A test run started in the background by a non-interactive shell (<c>.ci/run &amp;</c>) inherits SIGINT
+    /// ignored, as POSIX shells start such jobs, and would pass that on to the CLI, which then rightly keeps ignoring
+    /// it. A terminal's foreground job, what the test stands for, has the default action: restore it here
+    /// (<c>/proc/self/status</c> SigIgn holds the ignored signals, SIGINT = 2 is bit 1).</summary>
+    private static void RestoreSigIntIfIgnored()
+    {
+        string? mask = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (mask is not null && (Convert.ToUInt64(mask["SigIgn:".Length..].Trim(), 16) & 0b10) != 0)
+            signal(SigInt, IntPtr.Zero);   // SIG_DFL
+    }
+
+    private const int SigInt = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr signal(int signum, IntPtr handler);
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
     private static void Interrupt(int pid)
