@@ -7,7 +7,8 @@ with fc = Identity; the same head (dropout, one Linear on the globally average-p
 TransferNetwork.cs); the same photos (listed by MlNetTriplet's LoadFromImageFolder rule, see list_images); the same
 preprocessing (torchvision Resize(256), CenterCrop(224), ToTensor; RandomResizedCrop(224) + RandomHorizontalFlip()
 when fine-tuning; then the exported normalisation (x[:, channel_order] * input_scale - mean) / std inside the model);
-the trainer's defaults (Adam, lr 0.001, batch 32, validation batch 64, head dropout 0.2, backbone lr factor 0.1).
+the trainer's defaults (Adam, lr 0.001 with a per-epoch cosine decay, batch 32, validation batch 64, head dropout 0.2,
+backbone lr factor 0.1).
 
 Modes:
   frozen    the backbone in eval mode computes every photo's pooled features once (train at batch 32, then val at
@@ -181,6 +182,7 @@ def train_frozen(model, train, valid, args):
     feature_images = len(train.dataset) + len(valid.dataset)
     head = model.head
     optimizer = torch.optim.Adam(head.parameters(), lr=args.lr)
+    schedule = scheduler(optimizer, args)
     generator = torch.Generator()
     generator.manual_seed(args.seed)
     epochs = []
@@ -196,6 +198,7 @@ def train_frozen(model, train, valid, args):
             loss_sum += batch_loss
             correct += batch_correct
         seconds = time.perf_counter() - start
+        schedule.step()
         head.eval()
         with torch.no_grad():
             out = head(valid_features)
@@ -212,6 +215,7 @@ def train_finetune(model, train, valid, args):
         {"params": model.head.parameters(), "lr": args.lr},
         {"params": model.backbone.parameters(), "lr": args.lr * args.backbone_lr_factor},
     ], lr=args.lr)
+    schedule = scheduler(optimizer, args)
     epochs = []
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -223,9 +227,18 @@ def train_finetune(model, train, valid, args):
             correct += batch_correct
             seen += len(y)
         seconds = time.perf_counter() - start
+        schedule.step()
         valid_loss, valid_accuracy, _, _ = evaluate(model, valid)
         epochs.append(epoch_figures(epoch, seconds, seen, loss_sum, correct, valid_loss, valid_accuracy))
     return epochs, {}
+
+
+def scheduler(optimizer, args):
+    """The trainer's LearningRateSchedule: Cosine (its default here) sets epoch e's rate to lr * 0.5 * (1 + cos(pi e /
+    epochs)), as CosineAnnealingLR stepped once per epoch; Constant keeps lr."""
+    if args.schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0)
 
 
 def epoch_figures(epoch, seconds, images, loss_sum, correct, valid_loss, valid_accuracy):
@@ -248,6 +261,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--eval-batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
     parser.add_argument("--backbone-lr-factor", type=float, default=0.1)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--workers", type=int, default=2, help="DataLoader worker processes")
@@ -284,7 +298,7 @@ def main():
         "mode": args.mode, "torch_version": torch.__version__, "torchvision_version": torchvision.__version__,
         "python_version": platform.python_version(), "threads": torch.get_num_threads(), "seed": args.seed,
         "epochs_run": len(epochs), "batch_size": args.batch_size, "eval_batch_size": args.eval_batch_size,
-        "lr": args.lr, "backbone_lr_factor": args.backbone_lr_factor, "dropout": args.dropout,
+        "lr": args.lr, "schedule": args.schedule, "backbone_lr_factor": args.backbone_lr_factor, "dropout": args.dropout,
         "dataloader_workers": args.workers, "classes": classes,
         "n_train": len(train_samples), "n_val": len(valid_samples), "load_seconds": load_seconds,
         **features,

@@ -132,7 +132,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
              $"(the same files on both sides); {options.Epochs} epochs, {options.Threads} threads, seeds {options.SeedList()} (round by round), " +
              $"{options.Pairs} rounds per mode (order alternated), every run in its own process");
         Line("- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export, " +
-             "torchvision `ResNet(BasicBlock, [2,2,2,3])`, strict), head = global average pool, dropout 0.2, Linear; Adam 0.001, batch 32, " +
+             "torchvision `ResNet(BasicBlock, [2,2,2,3])`, strict), head = global average pool, dropout 0.2, Linear; Adam 0.001 with a per-epoch cosine decay, batch 32, " +
              "validation batch 64, backbone lr x 0.1 when fine-tuning; Resize(256) + CenterCrop(224), RandomResizedCrop(224) + flip when fine-tuning. " +
              "`frozen` = FrozenBackbone (features once, then the head), `finetune` = FineTuneAll.");
         Line($"- Photo decoding while training: package {package?.DecoderWorkers.ToString(Inv) ?? "?"} decoder thread(s) (its default); " +

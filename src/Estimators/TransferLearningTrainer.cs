@@ -35,16 +35,19 @@ public enum TransferMode
 public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningTrainer.Options, TransferLearningTransformer>
 {
     /// <summary>Options of <see cref="TransferLearningTrainer"/>. Besides the training engine's options (whose
-    /// defaults here are Adam 0.001, batches of 32, 10 epochs, inference batches of 64), the backbone, the mode and
-    /// how photos are read.</summary>
+    /// defaults here are Adam 0.001 with a cosine decay, batches of 32, 10 epochs, inference batches of 64), the
+    /// backbone, the mode and how photos are read.</summary>
     public sealed class Options : NetworkTrainingOptions
     {
-        /// <summary>Batches of 32 photos (a fine-tuning step's activations grow with the batch) and inference batches
-        /// of 64; every other engine default as documented there.</summary>
+        /// <summary>Batches of 32 photos (a fine-tuning step's activations grow with the batch), inference batches
+        /// of 64, and a <see cref="LearningRateSchedule.Cosine"/> schedule: fine-tuning a pretrained network on a few
+        /// hundred augmented photos ends noisy at a constant rate (ants vs bees, 10 epochs: seeds 0-2 at 0.948, 0.922,
+        /// 0.922 with a constant rate). Every other engine default as documented there.</summary>
         public Options()
         {
             BatchSize = 32;
             InferenceBatchSize = 64;
+            LearningRateSchedule = LearningRateSchedule.Cosine;
         }
 
         /// <summary>Key-typed label column. Default <c>"Label"</c>.</summary>
@@ -183,6 +186,8 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         IChannel channel)
     {
         var o = TrainerOptions;
+        if (o.TuneNativeAllocator)
+            NativeAllocator.TuneForInference();
         using var train = PooledFeatures(network, data.Train, data.TrainRows, device, channel);
         using var valid = data.Validation is null ? null
             : PooledFeatures(network, data.Validation, data.ValidationRows, device, channel);
@@ -207,7 +212,7 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
             TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int n = (int)batch.Count;
-            network.PooledFeatures(batch.Features).cpu().data<float>().CopyTo(features.AsSpan(seen * width, n * width));
+            network.PooledFeatures(batch.Features).cpu().contiguous().data<float>().CopyTo(features.AsSpan(seen * width, n * width));
             batch.Labels.cpu().data<long>().CopyTo(labels.AsSpan(seen, n));
             seen += n;
             progress.Step(++step, seen, null);

@@ -90,7 +90,9 @@ public sealed class WeightFileTests
         foreach (var part in new[] { "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4" })
             x = parts[part].call(x);
         using var ours = module.forward(image);
-        Assert.IsTrue(BackboneTensors.MaxDifference(x, ours) < 1e-5);
+        // The backbone runs channels-last on the CPU (oneDNN's other convolution kernels): float rounding, not more.
+        double difference = BackboneTensors.MaxDifference(x, ours);
+        Assert.IsTrue(difference < 1e-4, $"max difference {difference}");
         using var largest = ours.max();
         Assert.IsTrue(largest.item<float>() > 0.1f, "features should not all be zero");
     }
