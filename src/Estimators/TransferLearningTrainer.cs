@@ -187,7 +187,7 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
     {
         var o = TrainerOptions;
         if (o.TuneNativeAllocator)
-            NativeAllocator.TuneForInference();
+            NativeAllocator.KeepBuffersInHeap();
         using var train = PooledFeatures(network, data.Train, data.TrainRows, device, channel);
         using var valid = data.Validation is null ? null
             : PooledFeatures(network, data.Validation, data.ValidationRows, device, channel);

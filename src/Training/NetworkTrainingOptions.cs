@@ -120,9 +120,9 @@ public abstract class NetworkTrainingOptions
     public int InferenceBatchSize { get; set; } = 256;
 
     /// <summary>Set glibc's mmap and trim thresholds at the first training step and before a frozen backbone's
-    /// feature pass (Linux only) so libtorch's activation
-    /// buffers are reused instead of mapped and unmapped every step (2-3x faster CPU training), while photo-sized
-    /// batches keep large buffers out of the heap so memory stays flat over an epoch. Process-wide and harmless for
+    /// feature pass (Linux only) so libtorch's activation buffers are reused instead of mapped and unmapped every step
+    /// (2-3x faster CPU training), while photo-sized batches keep large buffers out of the heap so memory stays flat
+    /// over an epoch. Process-wide and harmless for
     /// other code; set false to leave the allocator alone. Default true.</summary>
     public bool TuneNativeAllocator { get; set; } = true;
 
