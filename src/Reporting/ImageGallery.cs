@@ -43,7 +43,8 @@ public static class ImageGallery
         int cols = columns > 0 ? columns : Math.Min(MaximumColumns, (int)Math.Ceiling(Math.Sqrt(images.Count)));
         int rows = (images.Count + cols - 1) / cols;
         using var typeface = SKTypeface.FromFamilyName(PngFiles.SansSerifFamily.Value);
-        using var captionFont = new SKPaint { Typeface = typeface, TextSize = CaptionSize, IsAntialias = true };
+        using var captionFont = new SKFont(typeface, CaptionSize);
+        using var captionPaint = new SKPaint { IsAntialias = true };
         int lines = images.Max(i => i.Caption.Split('\n').Length);
         float lineHeight = CaptionSize * 1.3f;
         float cellHeight = tile + 6 + lines * lineHeight;
@@ -56,20 +57,19 @@ public static class ImageGallery
         canvas.Clear(SKColors.White);
         if (!string.IsNullOrWhiteSpace(title))
         {
-            using var titleFont = new SKPaint
-            {
-                Typeface = typeface, TextSize = TitleSize, IsAntialias = true, FakeBoldText = true, Color = SKColors.Black,
-            };
-            canvas.DrawText(Fit(title, titleFont, width - 2 * Gap), Gap, Gap + TitleSize, titleFont);
+            using var titleFont = new SKFont(typeface, TitleSize) { Embolden = true };
+            using var titlePaint = new SKPaint { IsAntialias = true, Color = SKColors.Black };
+            canvas.DrawText(Fit(title, titleFont, width - 2 * Gap), Gap, Gap + TitleSize, SKTextAlign.Left, titleFont, titlePaint);
         }
         for (int i = 0; i < images.Count; i++)
         {
             float x = Gap + i % cols * (tile + Gap), y = top + i / cols * (cellHeight + Gap);
             DrawTile(canvas, images[i], new SKRect(x, y, x + tile, y + tile));
-            captionFont.Color = images[i].Highlight ? new SKColor(0xc6, 0x28, 0x28) : new SKColor(0x21, 0x21, 0x21);
+            captionPaint.Color = images[i].Highlight ? new SKColor(0xc6, 0x28, 0x28) : new SKColor(0x21, 0x21, 0x21);
             var captionLines = images[i].Caption.Split('\n');
             for (int l = 0; l < captionLines.Length; l++)
-                canvas.DrawText(Fit(captionLines[l], captionFont, tile), x, y + tile + 4 + (l + 1) * lineHeight - 4, captionFont);
+                canvas.DrawText(Fit(captionLines[l], captionFont, tile), x, y + tile + 4 + (l + 1) * lineHeight - 4,
+                    SKTextAlign.Left, captionFont, captionPaint);
         }
         using var file = File.Create(path);
         bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
@@ -84,8 +84,9 @@ public static class ImageGallery
         float scale = fit >= 1 ? MathF.Floor(fit) : fit;
         float w = image.Shape.Width * scale, h = image.Shape.Height * scale;
         var target = SKRect.Create(cell.MidX - w / 2, cell.MidY - h / 2, w, h);
-        using (var paint = new SKPaint { FilterQuality = fit >= 1 ? SKFilterQuality.None : SKFilterQuality.High })
-            canvas.DrawBitmap(bitmap, target, paint);
+        using (var picture = SKImage.FromBitmap(bitmap))
+            canvas.DrawImage(picture, target, fit >= 1 ? new SKSamplingOptions(SKFilterMode.Nearest)
+                : new SKSamplingOptions(SKCubicResampler.Mitchell));
         foreach (var box in image.Boxes)
         {
             var rect = SKRect.Create(target.Left + box.X * scale, target.Top + box.Y * scale, box.Width * scale, box.Height * scale);
@@ -102,7 +103,7 @@ public static class ImageGallery
     }
 
     /// <summary>The text, cut with an ellipsis when wider than <paramref name="width"/>.</summary>
-    private static string Fit(string text, SKPaint font, float width)
+    private static string Fit(string text, SKFont font, float width)
     {
         if (font.MeasureText(text) <= width)
             return text;

@@ -21,7 +21,7 @@ internal static class BackbonePhotos
     public static byte[] Rgb(string path, int size = 224)
     {
         using var decoded = SKBitmap.Decode(path) ?? throw new InvalidDataException($"cannot decode '{path}'");
-        using var resized = decoded.Resize(new SKImageInfo(size, size, SKColorType.Rgba8888), SKFilterQuality.Medium);
+        using var resized = decoded.Resize(new SKImageInfo(size, size, SKColorType.Rgba8888), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var planes = new byte[3 * size * size];
         for (int y = 0; y < size; y++)
             for (int x = 0; x < size; x++)

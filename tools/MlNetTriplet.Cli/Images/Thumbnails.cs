@@ -16,7 +16,7 @@ internal static class Thumbnails
             return null;
         double scale = Math.Min(1, (double)PhotoSide / Math.Max(bitmap.Width, bitmap.Height));
         var info = new SKImageInfo(Math.Max(1, (int)(bitmap.Width * scale)), Math.Max(1, (int)(bitmap.Height * scale)));
-        using var resized = bitmap.Resize(info, SKFilterQuality.Medium) ?? bitmap.Copy();
+        using var resized = bitmap.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)) ?? bitmap.Copy();
         using var image = SKImage.FromBitmap(resized);
         using var data = image.Encode(SKEncodedImageFormat.Jpeg, 80);
         return new Thumbnail(data.ToArray(), "image/jpeg", caption, kind);
