@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Cli.Images;
+using MlNetTriplet.Examples;
 
 namespace MlNetTriplet.Cli.Tests;
 
@@ -42,6 +44,27 @@ internal static class CliData
                     File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(photo)), photo);
             }
         return root;
+    }
+
+    /// <summary>A CSV of the first <paramref name="rows"/> Fashion-MNIST training images, each as its 7 x 7 grid of
+    /// 4 x 4-pixel means (columns p00 to p66, 0 to 1), and its article name (column 'article').</summary>
+    public static string FashionCsv(string directory, int rows)
+    {
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromIdx(Path.Combine(FashionMnist, "train-images-idx3-ubyte.gz"),
+            Path.Combine(FashionMnist, "train-labels-idx1-ubyte.gz"), rows);
+        var lines = new List<string>
+        {
+            string.Join(',', Enumerable.Range(0, 49).Select(cell => $"p{cell / 7}{cell % 7}").Append("article")),
+        };
+        foreach (var (pixels, label) in data.GetColumn<float[]>("Features").Zip(data.GetColumn<uint>("Label")))
+            lines.Add(string.Join(',', Enumerable.Range(0, 49)
+                .Select(cell => Enumerable.Range(0, 16).Average(i => pixels[(cell / 7 * 4 + i / 4) * 28 + cell % 7 * 4 + i % 4]))
+                .Select(mean => mean.ToString("0.####", CultureInfo.InvariantCulture))
+                .Append(ClassNames.Of(label, ClassNameSet.Fashion))));
+        string path = Path.Combine(directory, "fashion-articles.csv");
+        File.WriteAllLines(path, lines);
+        return path;
     }
 
     /// <summary>One sub-folder of PNG files per class, from the first Fashion-MNIST test images of
