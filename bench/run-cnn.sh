@@ -7,6 +7,6 @@
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dotnet build "$bench/MlNetTriplet.Bench/MlNetTriplet.Bench.csproj" -c Release --nologo -v quiet
-# Run from the repository root: the bench finds MlNetTriplet.sln (for bench/results and ../shared/bench/peers) upwards.
+# Run from the repository root: the bench finds MlNetTriplet.sln (for bench/results and bench/peers) upwards.
 cd "$bench/.."
 exec "$bench/MlNetTriplet.Bench/bin/Release/net10.0/MlNetTriplet.Bench" cnn "$@"

@@ -10,7 +10,7 @@
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dotnet build "$bench/MlNetTriplet.Bench/MlNetTriplet.Bench.csproj" -c Release --nologo -v quiet
-# Run from the repository root: the default --data-dir (../shared/data/hymenoptera) and bench/results are relative to it.
+# Run from the repository root: the default --data-dir (data/caltech101) and bench/results are relative to it.
 cd "$bench/.."
 command=transfer
 if [[ "${1:-}" == memory ]]; then

@@ -27,7 +27,7 @@ What is timed (the same spans as the package's, see bench/README.md):
 
 Prints one JSON line last (and writes it to --out when given).
 
-  /usr/bin/python3 bench/transfer_peer.py --weights DIR/resnet18-cntk.pt --data-dir ../shared/data/hymenoptera \\
+  /usr/bin/python3 bench/transfer_peer.py --weights DIR/resnet18-cntk.pt --data-dir data/caltech101 \\
       --mode frozen --epochs 10 --threads 2 --seed 0
 """
 import argparse
@@ -253,7 +253,8 @@ def epoch_figures(epoch, seconds, images, loss_sum, correct, valid_loss, valid_a
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", required=True, help="the exported state_dict (.pt); .preprocessing.pt beside it")
-    parser.add_argument("--data-dir", default="../shared/data/hymenoptera", help="train/ and val/ of class folders")
+    parser.add_argument("--data-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "caltech101"),
+                        help="train/ and val/ of class folders (default: the repository's data/caltech101)")
     parser.add_argument("--mode", choices=("frozen", "finetune"), default="frozen")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)

@@ -4,7 +4,8 @@ using Microsoft.ML;
 
 namespace MlNetTriplet.Tests;
 
-/// <summary>Real data the tests read: Fashion-MNIST from the Debian package (installed by .ci/run).</summary>
+/// <summary>Real data the tests read: Fashion-MNIST from the Debian package (installed by test.sh) and the sets the
+/// repository carries in data/.</summary>
 internal static class TestData
 {
     public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
@@ -17,15 +18,16 @@ internal static class TestData
         ml.Data.LoadFromIdx(Path.Combine(FashionMnistDirectory, "t10k-images-idx3-ubyte.gz"),
             Path.Combine(FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"), rows);
 
-    /// <summary>The real data beside the repository (../shared/data), as CI lays it out.</summary>
-    public static string SharedData(string name)
+    /// <summary>A data set the repository carries (data/<paramref name="name"/>, with its README and licence).</summary>
+    public static string RepositoryData(string name)
     {
-        string path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", name));
-        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The shared data '{name}' is expected at {path}.");
+        string path = Path.Combine(RepositoryRoot, "data", name);
+        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"The data set '{name}' is expected at {path}.");
     }
 
-    /// <summary>The ants-and-bees photos (hymenoptera: train/ and val/ of ants/ and bees/).</summary>
-    public static string Hymenoptera => SharedData("hymenoptera");
+    /// <summary>Six Caltech 101 classes (ant, butterfly, dragonfly, pizza, starfish, sunflower): train/ with 20 photos
+    /// of each, val/ with 10.</summary>
+    public static string Caltech101 => RepositoryData("caltech101");
 
     /// <summary>A fresh temporary directory, deleted by the caller.</summary>
     public static string TempDirectory()

@@ -34,7 +34,7 @@ internal static class CostBench
         var sceneRows = ml.Data.Cache(ClutterScenes.ToDataView(ml, ClutterScenes.Generate(args.Int("rows", 1024), seed * 2 + 2)));
         settings.Add(Measure(ml, "scene CNN 48x48", "vectors", scene, sceneRows, rounds));
 
-        var splits = ImageFolderSplits.Find(args.Text("data-dir", "../shared/data/hymenoptera"));
+        var splits = ImageFolderSplits.Find(args.Text("data-dir", "data/caltech101"));
         var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromImageFolder(splits.Train));
         var transfer = ml.MulticlassClassification.Trainers.TransferLearning(new TransferLearningTrainer.Options
         {

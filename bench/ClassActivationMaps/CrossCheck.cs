@@ -59,7 +59,8 @@ internal static class CrossCheck
             Console.WriteLine($"wrote the test fixture to {fixture}");
         }
 
-        var splits = ImageFolderSplits.Find(args.Text("data-dir", "../shared/data/hymenoptera"));
+        string photoSet = args.Text("data-dir", "data/caltech101");
+        var splits = ImageFolderSplits.Find(photoSet);
         var keys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromImageFolder(splits.Train));
         var transferTrain = keys.Transform(ml.Data.LoadFromImageFolder(splits.Train));
         var transfer = ml.MulticlassClassification.Trainers.TransferLearning(new TransferLearningTrainer.Options
@@ -75,7 +76,7 @@ internal static class CrossCheck
             new("gradcam-layer3", CamMethod.GradCam, "layer3", "Predicted"),
             new("gradcam-contrast", CamMethod.GradCam, "layer4", "PredictedVersusRunnerUp"),
         ];
-        results.AddRange(Compare(ml, "ResNet-18 transfer (hymenoptera)", transfer, photos, photoCases,
+        results.AddRange(Compare(ml, $"ResNet-18 transfer ({Path.GetFileName(Path.TrimEndingDirectorySeparator(photoSet))})", transfer, photos, photoCases,
             Path.Combine(work, "resnet18"), python,
             new Spec("resnet18-cntk", null, new ImageShape(3, transfer.ImageSize, transfer.ImageSize), transfer.ClassCount),
             directory =>
@@ -96,7 +97,7 @@ internal static class CrossCheck
             command, reference = "bench/cam_reference.py (forward hook + torch.autograd.grad)", bar = $"Pearson >= {Bar} per map",
             results, seconds = clock.Elapsed.TotalSeconds,
         }, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(outDir, "cam-crosscheck.md"), Markdown(results, command));
+        File.WriteAllText(Path.Combine(outDir, "cam-crosscheck.md"), Markdown(results, command, photoSet));
         return results.All(r => r.Pass) ? 0 : 1;
     }
 
@@ -159,7 +160,7 @@ internal static class CrossCheck
     /// <summary>The repository root: the working directory (the harness runs from there).</summary>
     private static string RepoPath() => Directory.GetCurrentDirectory();
 
-    private static string Markdown(List<CaseResult> results, string command)
+    private static string Markdown(List<CaseResult> results, string command, string photoSet)
     {
         var md = new StringBuilder("# Class activation maps: MlNetTriplet vs PyTorch\n\n");
         md.AppendLine($"`{command}` (PyTorch 1.13 side: `bench/cam_reference.py`, forward hook + `torch.autograd.grad`).").AppendLine();
@@ -168,7 +169,7 @@ internal static class CrossCheck
         foreach (var r in results)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Model} | {r.Case} | {r.Maps} | {r.MinPearson:F6} | {1 - r.MinPearson:0.0E+0} | {r.MaxDifference:0.0E+0} | {r.ClassesAgreeing}/{r.Maps} | {(r.Pass ? "pass" : "FAIL")} |"));
-        md.AppendLine().AppendLine("Cases: `cam`/`gradcam` at the last block for the predicted class; `gradcam-block1`/`gradcam-layer3` at the block before; `*-contrast` the predicted class against the runner-up (logit difference). Scene CNN: the network of cam-localisation.md; ResNet-18: ImageNet weights (CNTK, from Microsoft.ML.DnnImageFeaturizer.ResNet18), frozen, head trained 5 epochs on hymenoptera; 16 validation photos, 224 x 224 crops.");
+        md.AppendLine().AppendLine($"Cases: `cam`/`gradcam` at the last block for the predicted class; `gradcam-block1`/`gradcam-layer3` at the block before; `*-contrast` the predicted class against the runner-up (logit difference). Scene CNN: the network of cam-localisation.md; ResNet-18: ImageNet weights (CNTK, from Microsoft.ML.DnnImageFeaturizer.ResNet18), frozen, head trained 5 epochs on the photos of `{photoSet}`; 16 validation photos, 224 x 224 crops.");
         return md.ToString();
     }
 }

@@ -8,7 +8,8 @@
 //       [--python /usr/bin/python3] [--fixture test/Explain/Fixtures/cam-reference] [--out bench/results]
 //       [--model /tmp/mlnettriplet-scene-cnn.zip (trained when missing)]
 //     The same weights and images through bench/cam_reference.py (PyTorch): per-map Pearson correlation for CAM and
-//     Grad-CAM, on the scene CNN and on a ResNet-18 transfer-learning classifier of hymenoptera photos; writes
+//     Grad-CAM, on the scene CNN and on a ResNet-18 transfer-learning classifier of photos (--data-dir, default the
+//     repository's data/caltech101; the committed results used the ants/bees of PyTorch's tutorial); writes
 //     cam-crosscheck.json/.md. With --fixture, also (re)writes the scene CNN's reference files the tests compare with.
 //   dotnet run --project bench/ClassActivationMaps -c Release -- cost [--rounds 5] [--rows 256] [--photos 64]
 //       [--data-dir DIR] [--out bench/results]

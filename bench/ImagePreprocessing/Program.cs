@@ -6,7 +6,7 @@ using MlNetTriplet.Images;
 //              bench/torchvision_preprocess.py --compare. --full-decode turns JPEG DCT scaling off (Pillow's exact path).
 // throughput : decode + resize + crop images/s over --rounds passes of the files, on --threads threads (default 1).
 //
-//   ls ../shared/data/hymenoptera/*/*/* > /tmp/files.txt
+//   ls data/caltech101/*/*/* > /tmp/files.txt        (bench/results/image-preprocessing.md: the ants/bees photos)
 //   dotnet run -c Release --project bench/ImagePreprocessing -- dump --files /tmp/files.txt --out /tmp/ours.bin
 //   /usr/bin/python3 bench/torchvision_preprocess.py --files /tmp/files.txt --compare /tmp/ours.bin
 //   dotnet run -c Release --project bench/ImagePreprocessing -- throughput --files /tmp/files.txt --rounds 5

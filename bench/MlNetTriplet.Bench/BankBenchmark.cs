@@ -26,8 +26,8 @@ internal sealed record BankOptions
         usage: MlNetTriplet.Bench bank [--pairs 3] [--epochs 10] [--threads 2] [--seed 0] [--csv FILE --sep C --target NAME]
                                        [--out-dir bench/results]
         Alternates the package (mlContext.BinaryClassification.Trainers.NeuralNetwork, the bank example's pipeline) and
-        the PyTorch peer ../shared/bench/peers/bank_mlp.py (MLP + scikit-learn HistGradientBoosting), each run in its
-        own process, and writes bench/results/bank.{json,md}. Default CSV: ../shared/data/bank-marketing/kaggle-bank-balanced.csv.
+        the PyTorch peer bench/peers/bank_mlp.py (MLP + scikit-learn HistGradientBoosting), each run in its own
+        process, and writes bench/results/bank.{json,md}. Default CSV: data/bank-marketing/kaggle-bank-balanced.csv.
         """;
 
     public static BankOptions Parse(IReadOnlyList<string> args)
@@ -44,7 +44,7 @@ internal sealed record BankOptions
                 "--epochs" => o with { Epochs = Int() },
                 "--threads" => o with { Threads = Int() },
                 "--seed" => o with { Seed = Int() },
-                "--csv" => o with { Csv = Path.GetFullPath(Value()) },
+                "--csv" => o with { Csv = Value() },
                 "--sep" => o with { Separator = Value().Single() },
                 "--target" => o with { Target = Value() },
                 "--out-dir" => o with { OutDir = Value() },
@@ -73,9 +73,10 @@ internal static class BankBenchmark
         string outDir = Path.GetFullPath(o.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
         string tmpDir = Path.Combine(outDir, "tmp");
         Directory.CreateDirectory(tmpDir);
-        string peer = Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "bench", "peers", "bank_mlp.py"));
+        string peer = Path.Combine(repoRoot, "bench", "peers", "bank_mlp.py");
+        // Relative to the working directory (the children inherit it), so that the committed results name no machine path.
         if (o.Csv.Length == 0)
-            o = o with { Csv = Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "data", "bank-marketing", "kaggle-bank-balanced.csv")) };
+            o = o with { Csv = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(repoRoot, "data", "bank-marketing", "kaggle-bank-balanced.csv")) };
         var omp = Child.OmpEnv();
         var started = DateTimeOffset.Now;
         Console.WriteLine($"Bank benchmark: {o.Pairs} rounds x (package, PyTorch peer), {o.Epochs} epochs, batch 64, {o.Threads} threads, seed {o.Seed}; {o.Csv}");

@@ -15,7 +15,7 @@ internal static class CnnBenchmark
         string outDir = Path.GetFullPath(o.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
         string tmpDir = Path.Combine(outDir, "tmp");
         Directory.CreateDirectory(tmpDir);
-        string peersDir = Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "bench", "peers"));
+        string peersDir = Path.Combine(repoRoot, "bench", "peers");
         var machine = MachineInfo.Read();
         var started = DateTimeOffset.Now;
         string? loadAtStart = MachineInfo.LoadAverageNow();

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace MlNetTriplet.Bench;
 
-/// <summary>Side C: the PyTorch peer (../shared/bench/peers/cnn_classifier.py) run as its users run it, with
+/// <summary>Side C: the PyTorch peer (bench/peers/cnn_classifier.py) run as its users run it, with
 /// Debian's interpreter, which has torch; its last stdout line is its result JSON.</summary>
 internal static class PeerRun
 {

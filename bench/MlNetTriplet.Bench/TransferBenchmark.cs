@@ -24,9 +24,10 @@ internal static class TransferBenchmark
         var work = Directory.CreateTempSubdirectory("mlnettriplet-transfer-");
         try
         {
+            string photos = o.DataDir == TransferOptions.DefaultDataDir ? Path.Combine(repoRoot, o.DataDir) : Path.GetFullPath(o.DataDir);
             string dataDir = o.NTrain > 0 || o.NVal > 0
-                ? PhotoSubset.Create(o.DataDir, o.NTrain, o.NVal, Path.Combine(work.FullName, "photos"))
-                : Path.GetFullPath(o.DataDir);
+                ? PhotoSubset.Create(photos, o.NTrain, o.NVal, Path.Combine(work.FullName, "photos"))
+                : photos;
             string weights = ExportWeights(work.FullName);
             Console.WriteLine($"Transfer benchmark: modes {string.Join(", ", o.Modes)}, {o.Pairs} rounds x (package, PyTorch peer), {o.Epochs} epochs, {o.Threads} threads, seeds {o.SeedList()}");
             Console.WriteLine($"data {dataDir}; weights exported to {weights}; {machine.Nproc} x {machine.CpuModel}; load {loadAtStart}");

@@ -7,7 +7,8 @@ namespace MlNetTriplet.Bench;
 /// both sides; only what the bars vary is a flag.</summary>
 internal sealed record TransferOptions
 {
-    public const string DefaultDataDir = "../shared/data/hymenoptera";
+    /// <summary>The repository's Caltech 101 photos, relative to its root.</summary>
+    public const string DefaultDataDir = "data/caltech101";
     public static readonly string[] AllModes = ["frozen", "finetune"];
 
     public IReadOnlyList<string> Modes { get; init; } = AllModes;
@@ -98,7 +99,8 @@ internal sealed record TransferOptions
           --threads T      torch threads on both sides (default 2)
           --seed S         seed on both sides (default 0)
           --seeds L        comma-separated seed of each round, cycled (default: --seed in every round)
-          --data-dir D     train/ and val/ (or test/) folders of class sub-folders (default ../shared/data/hymenoptera)
+          --data-dir D     train/ and val/ (or test/) folders of class sub-folders (default data/caltech101 of the
+                           repository; the committed results used PyTorch's hymenoptera_data, ants and bees)
           --n-train N      smoke runs: the first N training photos, spread over the classes (default 0 = all)
           --n-val N        smoke runs: the first N validation photos (default 0 = all)
           --peer-workers W the peer's DataLoader num_workers (default 2)

@@ -25,7 +25,7 @@ internal static class UmapBenchmark
         string outDir = Path.GetFullPath(o.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
         string tmp = Path.Combine(outDir, "tmp");
         Directory.CreateDirectory(tmp);
-        string peer = Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "bench", "peers", "umap_peer.py"));
+        string peer = Path.Combine(repoRoot, "bench", "peers", "umap_peer.py");
         if (!File.Exists(peer))
             throw new FileNotFoundException($"The umap-learn peer is not at {peer}.", peer);
         var machine = MachineInfo.Read();

@@ -5,11 +5,16 @@
 # already in FOLDER/<scenario>/ is not run again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+repo=$(pwd)
 out=${1:-$(mktemp -d)}
-tool() { dotnet run --project tools/MlNetTriplet.Cli -c Release -- "$@"; }
-run() { [ -f "$out/$1/report.html" ] || tool "$@" -o "$out/$1"; }
-run classification --dataset ../shared/data/bank-marketing/kaggle-bank-balanced.csv --label-col deposit --train-time 60
-run image-classification --dataset ../shared/data/hymenoptera
+mkdir -p "$out" && out=$(realpath "$out")
+# The tool runs in FOLDER, where data/ links to the repository's data: the reports show the paths as typed there
+# (data/..., relative), not the folders of this machine.
+ln -sfn "$repo/data" "$out/data"
+tool() { (cd "$out" && dotnet run --project "$repo/tools/MlNetTriplet.Cli" -c Release -- "$@"); }
+run() { [ -f "$out/$1/report.html" ] || tool "$@" -o "$1"; }
+run classification --dataset data/bank-marketing/kaggle-bank-balanced.csv --label-col deposit --train-time 60
+run image-classification --dataset data/caltech101
 run embeddings --dataset /usr/share/datasets/fashion-mnist
 for scenario in classification image-classification embeddings; do
   # The flags keep Chromium off the network (it would try Google's hosts at every start).

@@ -6,9 +6,7 @@ namespace BankMarketing;
 /// <summary>The example's command line.</summary>
 internal sealed record ExampleOptions
 {
-    public const string DefaultCsv = "../shared/data/bank-marketing/kaggle-bank-balanced.csv";
-
-    public string Csv { get; init; } = DefaultCsv;
+    public string Csv { get; init; } = RepositoryData.Path("bank-marketing/kaggle-bank-balanced.csv");
     public char Separator { get; init; } = ',';
     public string Target { get; init; } = "deposit";
     public string? Positive { get; init; }
@@ -31,7 +29,8 @@ internal sealed record ExampleOptions
 
         usage: dotnet run --project examples/BankMarketing -c Release -- [options]
 
-          --csv PATH            bank-marketing CSV with a header (default ../shared/data/bank-marketing/kaggle-bank-balanced.csv)
+          --csv PATH            bank-marketing CSV with a header (default: the repository's
+                                data/bank-marketing/kaggle-bank-balanced.csv)
           --sep C               field separator (default ','; the UCI files use ';')
           --target NAME         target column (default deposit; the UCI files use y)
           --positive VALUE      the target value that is the positive class (default: 'yes')

@@ -17,10 +17,10 @@ using MlNetTriplet.Examples;
 var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);
 if (options is null)
     return exitCode;
-string csv = Paths.Csv(options.Csv);
+string csv = Path.GetFullPath(options.Csv);
 if (!File.Exists(csv))
 {
-    Console.Error.WriteLine($"No CSV at {csv}. Give one with --csv (the bank-marketing files are in ../shared/data/bank-marketing/).");
+    Console.Error.WriteLine($"No CSV at {csv}. Give one with --csv (the bank-marketing files are in the repository's data/bank-marketing/).");
     return 1;
 }
 try

@@ -90,21 +90,6 @@ internal static class FreshProcess
     }
 }
 
-/// <summary>Where the default CSV is: ../shared/data next to the repository, wherever the example is started from.</summary>
-internal static class Paths
-{
-    public static string Csv(string path)
-    {
-        if (path != ExampleOptions.DefaultCsv || File.Exists(path))
-            return Path.GetFullPath(path);
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "MlNetTriplet.sln")))
-                    return Path.GetFullPath(Path.Combine(dir.FullName, path));
-        return Path.GetFullPath(path);
-    }
-}
-
 /// <summary>One customer of the bank-marketing files (both the UCI and the Kaggle ones), for PredictionEngine.</summary>
 internal sealed class BankCustomer
 {

@@ -5,11 +5,11 @@ namespace ClassActivationMaps;
 /// <summary>The example's command line.</summary>
 internal sealed record ExampleOptions
 {
-    public string DataDirectory { get; init; } = "../shared/data/hymenoptera";
+    public string DataDirectory { get; init; } = RepositoryData.Path("caltech101");
     public string FashionDirectory { get; init; } = DataFiles.DefaultDirectory;
     public bool FashionDirectoryGiven { get; init; }
     public bool SkipFashion { get; init; }
-    public int Epochs { get; init; } = 5;
+    public int Epochs { get; init; } = 15;
     public int FashionEpochs { get; init; } = 3;
     public int FashionRows { get; init; } = 12_000;
     public int Seed { get; init; }
@@ -25,8 +25,8 @@ internal sealed record ExampleOptions
         usage: dotnet run --project examples/ClassActivationMaps -c Release -- [options]
 
           --data-dir DIR        image folder with train/ and val/ (one sub-folder per class)
-                                default: ../shared/data/hymenoptera (ants and bees)
-          --epochs N            transfer-learning epochs (default 5)
+                                default: the repository's data/caltech101 (six Caltech 101 classes)
+          --epochs N            transfer-learning epochs (default 15)
           --fashion-dir DIR     Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist)
           --fashion-epochs N    Fashion-MNIST CNN epochs (default 3)
           --fashion-rows N      Fashion-MNIST training images (default 12000)

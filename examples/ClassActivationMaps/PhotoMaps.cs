@@ -5,8 +5,9 @@ using MlNetTriplet;
 namespace ClassActivationMaps;
 
 /// <summary>Photos: a frozen ImageNet ResNet-18 with a new head, then CAM of the predicted class (the head's weights on
-/// the last block, exact) and Grad-CAM of the predicted class against the other one (the logit difference: what tells
-/// ants from bees; for this head the same as ReLU of the difference of the two classes' CAMs).</summary>
+/// the last block, exact) and Grad-CAM of the predicted class against the runner-up (the logit difference: what tells
+/// the predicted class from the next likeliest one; for this head the same as ReLU of the difference of the two
+/// classes' CAMs).</summary>
 internal static class PhotoMaps
 {
     public static int Run(ExampleOptions o)
@@ -46,7 +47,7 @@ internal static class PhotoMaps
                     BoxColumnName = "Box", Selection = selection, MaxImages = 16, Columns = 4,
                     Title = method == CamMethod.Cam
                         ? $"CAM of the predicted class, {selection.ToString().ToLowerInvariant()} predictions"
-                        : $"Grad-CAM, predicted minus other class, {selection.ToString().ToLowerInvariant()}",
+                        : $"Grad-CAM, predicted minus runner-up, {selection.ToString().ToLowerInvariant()}",
                 });
                 Console.WriteLine(drawn > 0 ? $"wrote {path} ({drawn} photos)" : $"no {selection.ToString().ToLowerInvariant()} predictions for {path}");
             }

@@ -7,10 +7,8 @@ namespace TransferLearning;
 /// <summary>The example's command line.</summary>
 internal sealed record ExampleOptions
 {
-    /// <summary>The PyTorch transfer-learning tutorial's photos, beside the repository.</summary>
-    public const string DefaultDataDirectory = "../shared/data/hymenoptera";
-
-    public string DataDirectory { get; init; } = DefaultDataDirectory;
+    /// <summary>The repository's Caltech 101 photos (six classes).</summary>
+    public string DataDirectory { get; init; } = RepositoryData.Path("caltech101");
     public bool DataDirectoryGiven { get; init; }
     public TransferMode Mode { get; init; } = TransferMode.FrozenBackbone;
     public int Blocks { get; init; } = 1;
@@ -36,7 +34,8 @@ internal sealed record ExampleOptions
 
           --data-dir DIR        a folder holding train/ and val/ (or valid/, validation/, test/) folders, each with one
                                 sub-folder of photos per class
-                                default: ../shared/data/hymenoptera (ants and bees, the PyTorch tutorial's photos)
+                                default: the repository's data/caltech101 (six Caltech 101 classes, 120 + 60
+                                photos); e.g. the PyTorch tutorial's hymenoptera_data (ants and bees) works too
           --mode MODE           frozen (default): the backbone's features are computed once, only the head trains
                                 finetune: every layer trains, the backbone at a tenth of the head's learning rate
                                 finetune-last: the last --blocks backbone blocks and the head train

@@ -3,18 +3,18 @@ using static TorchSharp.torch;
 
 namespace MlNetTriplet.Tests.Backbones;
 
-/// <summary>A few real photos from ../shared/data/hymenoptera, decoded and squashed to a square by SkiaSharp: the
+/// <summary>A few real photos from data/caltech101 (one of them greyscale), decoded and squashed to a square by SkiaSharp: the
 /// backbone tests are about the network, not the decoder, so any fixed decoding will do.</summary>
 internal static class BackbonePhotos
 {
-    private static readonly string Directory = Path.Combine(TestData.Hymenoptera, "train");
+    private static readonly string Directory = Path.Combine(TestData.Caltech101, "train");
 
     public static readonly string[] Paths =
     [
-        Path.Combine(Directory, "ants", "0013035.jpg"),
-        Path.Combine(Directory, "ants", "1030023514_aad5c608f9.jpg"),
-        Path.Combine(Directory, "bees", "1092977343_cb42b38d62.jpg"),
-        Path.Combine(Directory, "bees", "1093831624_fb5fbe2308.jpg"),
+        Path.Combine(Directory, "ant", "image_0001.jpg"),
+        Path.Combine(Directory, "ant", "image_0005.jpg"),
+        Path.Combine(Directory, "pizza", "image_0001.jpg"),
+        Path.Combine(Directory, "sunflower", "image_0001.jpg"),
     ];
 
     /// <summary>3 x size x size bytes, planar R, G, B.</summary>

@@ -6,13 +6,14 @@ using MlNetTriplet.Examples;
 
 namespace MlNetTriplet.Cli.Tests;
 
-/// <summary>Small real datasets for the end-to-end runs, made in temporary folders from the shared data (read in
-/// place, never copied into the repository).</summary>
+/// <summary>Small real datasets for the end-to-end runs, made in temporary folders from the data the repository
+/// carries (data/).</summary>
 internal static class CliData
 {
-    public static string SharedData => Path.GetFullPath(Path.Combine(CliProcess.RepoRoot, "..", "shared", "data"));
-    public static string BankKaggle => Path.Combine(SharedData, "bank-marketing", "kaggle-bank-balanced.csv");
-    public static string Hymenoptera => Path.Combine(SharedData, "hymenoptera");
+    public static string RepositoryData => Path.Combine(CliProcess.RepoRoot, "data");
+    public static string BankKaggle => Path.Combine(RepositoryData, "bank-marketing", "kaggle-bank-balanced.csv");
+    public static string BankUci => Path.Combine(RepositoryData, "bank-marketing", "uci-bank.csv");
+    public static string Caltech101 => Path.Combine(RepositoryData, "caltech101");
     public const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>A fresh temporary folder.</summary>
@@ -31,16 +32,16 @@ internal static class CliData
         return path;
     }
 
-    /// <summary>train/ and val/ folders of ants and bees: links to the first photos of each hymenoptera class.</summary>
-    public static string HymenopteraSubset(string directory, int train, int validation)
+    /// <summary>train/ and val/ folders of the six Caltech 101 classes: links to the first photos of each class.</summary>
+    public static string Caltech101Subset(string directory, int train, int validation)
     {
-        string root = Path.Combine(directory, "hymenoptera-subset");
+        string root = Path.Combine(directory, "caltech101-subset");
         foreach (var (split, count) in new[] { ("train", train), ("val", validation) })
-            foreach (string name in new[] { "ants", "bees" })
+            foreach (string classFolder in Directory.GetDirectories(Path.Combine(Caltech101, split)))
             {
-                string target = Path.Combine(root, split, name);
+                string target = Path.Combine(root, split, Path.GetFileName(classFolder));
                 Directory.CreateDirectory(target);
-                foreach (string photo in Directory.GetFiles(Path.Combine(Hymenoptera, split, name)).Order(StringComparer.Ordinal).Take(count))
+                foreach (string photo in Directory.GetFiles(classFolder).Order(StringComparer.Ordinal).Take(count))
                     File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(photo)), photo);
             }
         return root;

@@ -1,6 +1,6 @@
 namespace MlNetTriplet.Cli.Tests;
 
-/// <summary>image-classification end to end on 8 + 8 hymenoptera training photos and 5 + 5 validation photos.</summary>
+/// <summary>image-classification end to end on six Caltech 101 classes: 6 training and 2 validation photos of each.</summary>
 [TestClass]
 public sealed class ImageClassificationCommandTests
 {
@@ -11,54 +11,57 @@ public sealed class ImageClassificationCommandTests
     public static void Train(TestContext context)
     {
         _folder = CliData.TempDirectory();
-        _dataset = CliData.HymenopteraSubset(_folder, train: 8, validation: 5);
+        _dataset = CliData.Caltech101Subset(_folder, train: 6, validation: 2);
         _output = Path.Combine(_folder, "out");
-        _run = CliProcess.Run("image-classification", "--dataset", _dataset, "--epochs", "10", "-o", _output);
+        _run = CliProcess.Run("image-classification", "--dataset", _dataset, "--epochs", "30", "-o", _output);
     }
 
     [ClassCleanup]
     public static void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
     [TestMethod]
-    public void Hymenoptera_FrozenResNet_ClassifiesMostValidationPhotos()
+    public void Caltech101_FrozenResNet_ClassifiesMostValidationPhotos()
     {
         Assert.AreEqual(0, _run.ExitCode, _run.ToString());
         var metrics = Json.Metrics(_output);
         Assert.AreEqual("frozenBackbone", metrics.At("mode").GetString());
-        // ImageNet features separate ants from bees even with 16 training photos; chance is 50%.
-        Assert.IsGreaterThan(0.7, metrics.At("validation.accuracy").GetDouble(), "validation accuracy");
-        Assert.AreEqual(10, metrics.At("classes").EnumerateArray().Sum(c => c.GetProperty("validationImages").GetInt32()));
+        // ImageNet features separate the six classes with 6 training photos of each: 9 to 12 of the 12 validation
+        // photos right with seeds 0-2 (chance is 2).
+        Assert.IsGreaterThan(0.6, metrics.At("validation.accuracy").GetDouble(), "validation accuracy");
+        Assert.AreEqual(12, metrics.At("classes").EnumerateArray().Sum(c => c.GetProperty("validationImages").GetInt32()));
     }
 
     [TestMethod]
-    public void Hymenoptera_Consumption_BuildsAndClassifiesAPhoto()
+    public void Caltech101_Consumption_BuildsAndClassifiesAPhoto()
     {
-        string photo = Directory.GetFiles(Path.Combine(_dataset, "val", "bees")).Order(StringComparer.Ordinal).First();
+        string photo = Directory.GetFiles(Path.Combine(_dataset, "val", "sunflower")).Order(StringComparer.Ordinal).First();
         var run = ConsumptionRun.BuildAndRun(_output, photo);
         Assert.AreEqual(0, run.ExitCode, run.ToString());
-        StringAssert.Matches(run.Output, new System.Text.RegularExpressions.Regex(@": (ants|bees)\n  (ants|bees) +\d+\.\d%\n  (ants|bees) +\d+\.\d%"));
+        // The predicted class, then every class with its probability.
+        const string Class = "(ant|butterfly|dragonfly|pizza|starfish|sunflower)";
+        StringAssert.Matches(run.Output, new System.Text.RegularExpressions.Regex($@": {Class}\n(  {Class} +\d+\.\d%\n){{6}}"));
 
         var missing = ConsumptionRun.Run(_output, Path.Combine(_folder, "no-such-photo.jpg"));
         Assert.AreEqual(2, missing.ExitCode, missing.ToString());
     }
 
     [TestMethod]
-    public void Hymenoptera_Report_RendersEverySectionAndTheCamGallery() =>
+    public void Caltech101_Report_RendersEverySectionAndTheCamGallery() =>
         ReportBrowser.AssertRenders(Path.Combine(_output, "report.html"),
             ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "cam", "consumption", "timings"],
             minImages: 3, sectionsWithImages: ["learning-curves", "metrics", "cam"]);
 
     [TestMethod]
-    public void Hymenoptera_CamGallery_DrawsEveryRightAndWrongPrediction()
+    public void Caltech101_CamGallery_DrawsEveryRightAndWrongPrediction()
     {
         var metrics = Json.Metrics(_output);
         int wrong = metrics.At("validation.misclassified").GetInt32();
-        // Up to 12 photos per gallery: all 10 validation photos are drawn, right and wrong apart.
+        // Up to 12 photos per gallery: all 12 validation photos are drawn, right and wrong apart.
         string correct = Path.Combine(_output, "plots", "cam-correct.png");
         Assert.IsTrue(File.Exists(correct), "right predictions gallery");
         Assert.AreEqual(wrong > 0, File.Exists(Path.Combine(_output, "plots", "cam-wrong.png")), "wrong predictions gallery");
         string html = File.ReadAllText(Path.Combine(_output, "report.html"));
-        StringAssert.Contains(html, $"{10 - wrong} validation photos the model classified correctly");
+        StringAssert.Contains(html, $"{12 - wrong} validation photos the model classified correctly");
         if (wrong > 0)
             StringAssert.Contains(html, $"The {wrong} mistake");
     }

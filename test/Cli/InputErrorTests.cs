@@ -70,10 +70,10 @@ public sealed class InputErrorTests : TempFolderTests
     public void ImageClassification_OneClassFolder_SaysClassificationNeedsTwo()
     {
         string root = Path.Combine(Folder, "ants-only");
-        Directory.CreateDirectory(Path.Combine(root, "ants"));
-        foreach (string photo in Directory.GetFiles(Path.Combine(CliData.Hymenoptera, "train", "ants")).Take(6))
-            File.CreateSymbolicLink(Path.Combine(root, "ants", Path.GetFileName(photo)), photo);
-        AssertOneLine(CliProcess.Run("image-classification", "--dataset", root, "-o", Path.Combine(Folder, "out")), "one class folder with images ('ants')");
+        Directory.CreateDirectory(Path.Combine(root, "ant"));
+        foreach (string photo in Directory.GetFiles(Path.Combine(CliData.Caltech101, "train", "ant")).Take(6))
+            File.CreateSymbolicLink(Path.Combine(root, "ant", Path.GetFileName(photo)), photo);
+        AssertOneLine(CliProcess.Run("image-classification", "--dataset", root, "-o", Path.Combine(Folder, "out")), "one class folder with images ('ant')");
     }
 
     [TestMethod]

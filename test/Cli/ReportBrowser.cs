@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace MlNetTriplet.Cli.Tests;
 
-/// <summary>Opens a report in Debian's headless Chromium (installed by .ci/run) with a fresh profile and the flags that
+/// <summary>Opens a report in Debian's headless Chromium (installed by test.sh) with a fresh profile and the flags that
 /// keep it off the network, and checks what a reader would see.</summary>
 internal static class ReportBrowser
 {
@@ -18,7 +18,7 @@ internal static class ReportBrowser
         string html = File.ReadAllText(reportPath);
         Assert.IsFalse(html.Contains("http://", StringComparison.OrdinalIgnoreCase) || html.Contains("https://", StringComparison.OrdinalIgnoreCase),
             "the report names an external address");
-        Assert.IsTrue(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does).");
+        Assert.IsTrue(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (./test.sh does).");
         RunAsync(reportPath, sectionIds, minImages, sectionsWithImages ?? []).GetAwaiter().GetResult();
     }
 

@@ -11,8 +11,7 @@ public sealed class TableSchemaTests : TempFolderTests
     [TestMethod]
     public void Infer_UciBankFile_DetectsSemicolonsQuotesAndEveryKind()
     {
-        string uci = Path.Combine(CliData.SharedData, "bank-marketing", "uci-bank.csv");
-        var format = CsvFormat.Read(uci, null);
+        var format = CsvFormat.Read(CliData.BankUci, null);
         Assert.AreEqual(';', format.Separator);
         Assert.AreEqual("age", format.Columns[0], "quotes stripped from the header");
 

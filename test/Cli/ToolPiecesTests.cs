@@ -1,13 +1,27 @@
 using MlNetTriplet.Cli.Consumption;
+using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
 using MlNetTriplet.Cli.Tabular;
 
 namespace MlNetTriplet.Cli.Tests;
 
-/// <summary>The budget's planning and the code generator's names, in process.</summary>
+/// <summary>The budget's planning, the code generator's names and the paths reports show, in process.</summary>
 [TestClass]
 public sealed class ToolPiecesTests
 {
+    [TestMethod]
+    public void ShownPath_InsideTheWorkingDirectory_IsRelativeAndElsewhereFull()
+    {
+        string here = Environment.CurrentDirectory;
+        string beside = Path.Combine(Path.GetDirectoryName(here)!, Path.GetFileName(here) + "-beside", "bank.csv");
+        Assert.AreEqual(Path.Combine("data", "bank.csv"), ShownPath.Of(Path.Combine(here, "data", "bank.csv")));
+        Assert.AreEqual(beside, ShownPath.Of(beside), "a sibling whose name starts like the working directory's");
+        // The consumption project runs from its own folder: the example photo, relative to it.
+        string photo = Path.Combine(here, "data", "val", "ant", "a.jpg");
+        Assert.AreEqual(Path.Combine("..", "..", "data", "val", "ant", "a.jpg"), ShownPath.From(Path.Combine(here, "out", "Consumption"), photo));
+        Assert.AreEqual(photo, ShownPath.From(Path.GetTempPath(), photo), "a project outside the working directory gets the full path");
+    }
+
     [TestMethod]
     public void Plan_FirstEpochOfTenSecondsInSixty_PlansWhatFitsInNinetyPercentOfTheRest()
     {

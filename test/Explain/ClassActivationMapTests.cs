@@ -307,7 +307,7 @@ public sealed class ClassActivationMapTests
     public void TransferClassifier_ReadsPhotoFiles_AndMapsTheCropItTakes()
     {
         using var transfer = CamTestModels.Transfer(seed: 19);
-        var photos = CamMaps.Ml.Data.TakeRows(CamMaps.Ml.Data.LoadFromImageFolder("/work/shared/data/hymenoptera/val"), 3);
+        var photos = CamMaps.Ml.Data.TakeRows(CamMaps.Ml.Data.LoadFromImageFolder(Path.Combine(TestData.Caltech101, "val")), 3);
         var options = new ClassActivationMapOptions { Method = CamMethod.Cam, LayerName = "layer4", PreparedImageColumnName = "Crop" };
         using var transformer = CamMaps.Ml.Transforms.ClassActivationMaps(transfer, options).Fit(photos);
         Assert.AreEqual("ImagePath", transformer.InputColumnName);

@@ -6,7 +6,7 @@ using static MlNetTriplet.Tests.Images.TestImages;
 namespace MlNetTriplet.Tests.Images;
 
 /// <summary><c>mlContext.Data.LoadFromImageFolder</c>, the train/val finder and the unreadable-file check, on temporary
-/// folder trees and on the real hymenoptera photos.</summary>
+/// folder trees and on the real Caltech 101 photos.</summary>
 [TestClass]
 public sealed class ImageFolderTests
 {
@@ -102,29 +102,28 @@ public sealed class ImageFolderTests
         Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFromImageFolder(_dir, imageExtensions: ["."]));
 
     [TestMethod]
-    public void Load_Hymenoptera_Gives124AntsAnd121BeesWithTheirOddities()
+    public void Load_Caltech101_GivesTwentyTrainingAndTenValidationPhotosPerClass()
     {
-        var splits = ImageFolderSplits.Find(Hymenoptera);
-        Assert.AreEqual(Path.Combine(Hymenoptera, "train"), splits.Train);
-        Assert.AreEqual(Path.Combine(Hymenoptera, "val"), splits.Validation);
+        var splits = ImageFolderSplits.Find(Caltech101);
+        Assert.AreEqual(Path.Combine(Caltech101, "train"), splits.Train);
+        Assert.AreEqual(Path.Combine(Caltech101, "val"), splits.Validation);
         var ml = new MLContext();
         var train = ml.Data.LoadFromImageFolder(splits.Train, out var summary);
-        CollectionAssert.AreEqual(new[] { "ants", "bees" }, summary.Classes.ToArray());
-        CollectionAssert.AreEqual(new[] { 124, 121 }, summary.ImagesPerClass.ToArray());
+        CollectionAssert.AreEqual(new[] { "ant", "butterfly", "dragonfly", "pizza", "starfish", "sunflower" }, summary.Classes.ToArray());
+        CollectionAssert.AreEqual(Enumerable.Repeat(20, 6).ToArray(), summary.ImagesPerClass.ToArray());
         Assert.AreEqual(0, summary.SkippedFileCount);
         var paths = train.GetColumn<string>("ImagePath").ToList();
-        foreach (string odd in new[] { "ant photos.jpg", "formica.jpeg", "imageNotFound.gif" })
-            CollectionAssert.Contains(paths, Path.Combine(splits.Train, "ants", odd));
+        Assert.AreEqual(Path.Combine(splits.Train, "ant", "image_0001.jpg"), paths[0]);
+        Assert.AreEqual(Path.Combine(splits.Train, "sunflower", "image_0020.jpg"), paths[^1]);
         ml.Data.LoadFromImageFolder(splits.Validation, out var validation);
-        CollectionAssert.AreEqual(new[] { 70, 83 }, validation.ImagesPerClass.ToArray());
+        CollectionAssert.AreEqual(Enumerable.Repeat(10, 6).ToArray(), validation.ImagesPerClass.ToArray());
     }
 
     [TestMethod]
-    public void FindUnreadable_Hymenoptera_EveryPhotoIsReadable()
+    public void FindUnreadable_Caltech101_EveryPhotoIsReadableGreyOnesIncluded()
     {
-        var paths = Directory.GetFiles(Hymenoptera, "*", SearchOption.AllDirectories)
-            .Where(p => !p.EndsWith("SHA256SUMS", StringComparison.Ordinal)).ToArray();
-        Assert.HasCount(398, paths);
+        var paths = Directory.GetFiles(Caltech101, "*.jpg", SearchOption.AllDirectories);
+        Assert.HasCount(180, paths);
         Assert.IsEmpty(ImageFileCheck.FindUnreadable(paths, ImageWorkers.Alone));
     }
 

@@ -68,16 +68,16 @@ public sealed class ImageGeometryTests
     }
 
     /// <summary>SHA-256 of torchvision's uint8 crops (Resize(256), CenterCrop(224), ToTensor x 255), computed with
-    /// bench/torchvision_preprocess.py --out on Debian's torchvision 0.14 / Pillow 9.4: a plain JPEG, the progressive
-    /// one with a space in its name, the GIF placeholder, a portrait photo.</summary>
+    /// bench/torchvision_preprocess.py --out on Debian's torchvision 0.14 / Pillow 9.4: a plain JPEG, a greyscale one
+    /// (one component), a 300 x 103 panorama and a 159 x 300 portrait (both scaled up, the short side to 256).</summary>
     [TestMethod]
-    [DataRow("train/ants/0013035.jpg", "9c0ce7a1cc20862a8a37395ab03700f52976b5b0932c8ae9cdab2e57fc413237")]
-    [DataRow("train/ants/ant photos.jpg", "0fc88f0ad56b6714f23d853ad31e3a1504e545b49e04433c77ae20775481b7eb")]
-    [DataRow("train/ants/imageNotFound.gif", "fa7bbe7d3ea37c5d374814f73bdf10ce73db3a0f3485d0f51bcb780e5354c54f")]
-    [DataRow("train/bees/2405441001_b06c36fa72.jpg", "51c976257bedcef749d2563d41f12da10b239232da4dee1e65f2f26ac7e5ca90")]
-    public void Prepare_HymenopteraPhoto_EqualsTorchvisionBitForBit(string file, string sha256)
+    [DataRow("train/butterfly/image_0001.jpg", "a5a8d13a36ad2ebd3abda04af4ef3cf490097289c11c39e6aa9e298f2bf33bb4")]
+    [DataRow("train/ant/image_0005.jpg", "928af5f8569f1a2bdadc6f9cb0a3ed78f89c695f192088b81738ec245d29f2ab")]
+    [DataRow("train/ant/image_0009.jpg", "7df43db801e321e71e929d5b1006860db15c464fab9aea39521564fcf4e52c30")]
+    [DataRow("train/sunflower/image_0004.jpg", "a8b6c909117e592da46e1435e6a1076268282ccb164aa6e0f9968085e3c15b41")]
+    public void Prepare_Caltech101Photo_EqualsTorchvisionBitForBit(string file, string sha256)
     {
-        var values = Prepare(Path.Combine(Hymenoptera, file), new ImagePreparation(ImageGeometry.ImageNet));
+        var values = Prepare(Path.Combine(Caltech101, file), new ImagePreparation(ImageGeometry.ImageNet));
         var bytes = values.Select(v => (byte)Byte(v)).ToArray();
         Assert.IsTrue(values.All(v => v * 255 - Byte(v) is > -1e-3f and < 1e-3f), "values are bytes / 255");
         Assert.AreEqual(sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));

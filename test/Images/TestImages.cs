@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace MlNetTriplet.Tests.Images;
 
 /// <summary>Photos the image tests write with SkiaSharp, the committed fixtures Skia cannot write, the real
-/// hymenoptera folder, and one-call preparation.</summary>
+/// Caltech 101 folder, and one-call preparation.</summary>
 internal static class TestImages
 {
     public static readonly SKColor Red = new(255, 0, 0), Blue = new(0, 0, 255);
@@ -53,8 +53,8 @@ internal static class TestImages
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Images", "Fixtures", name);
 
-    /// <summary>The ants-and-bees photos beside the repository (../shared/data/hymenoptera), as CI lays them out.</summary>
-    public static string Hymenoptera => TestData.Hymenoptera;
+    /// <summary>The Caltech 101 photos the repository carries (data/caltech101: train/ and val/ of six classes).</summary>
+    public static string Caltech101 => TestData.Caltech101;
 
     /// <summary>The evaluation geometry that keeps a <paramref name="size"/> x <paramref name="size"/> image as it is.</summary>
     public static ImagePreparation Identity(int size = 16, int channels = 3) =>

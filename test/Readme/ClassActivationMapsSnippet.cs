@@ -4,8 +4,8 @@ using MlNetTriplet.Tests.TransferLearning;
 
 namespace MlNetTriplet.Tests.Readme;
 
-/// <summary>The README's class activation maps block: a transfer-learning classifier of ants and bees, its CAM over
-/// the validation photos, and the gallery of the wrong predictions.</summary>
+/// <summary>The README's class activation maps block: a transfer-learning classifier of six Caltech 101 classes, its
+/// CAM over the validation photos, and the gallery of the wrong predictions.</summary>
 [TestClass]
 public sealed class ClassActivationMapsSnippet
 {
@@ -16,9 +16,9 @@ public sealed class ClassActivationMapsSnippet
         string folder = TestData.TempDirectory();
         try
         {
-            // What a user has: photos/train and photos/val, a sub-folder per class (here every 12th photo of each).
+            // What a user has: photos/train and photos/val, a sub-folder per class (here every 6th photo of data/caltech101).
             foreach (string split in new[] { "train", "val" })
-                foreach (var photo in AntsAndBees.List(ml, split, every: 12))
+                foreach (var photo in CaltechPhotos.List(ml, split, every: 6))
                 {
                     string target = Path.Combine(folder, "photos", split, photo.Label, Path.GetFileName(photo.ImagePath));
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -27,7 +27,7 @@ public sealed class ClassActivationMapsSnippet
             ReadmeSnippets.InFolder(folder, () =>
             {
                 // README:start
-                IDataView photos = ml.Data.LoadFromImageFolder("photos/train");   // photos/train/ants/*.jpg, .../bees/*.jpg
+                IDataView photos = ml.Data.LoadFromImageFolder("photos/train");   // photos/train/<class>/*.jpg
                 IDataView validation = ml.Data.LoadFromImageFolder("photos/val");
                 var classifier = ml.Transforms.Conversion.MapValueToKey("Label")
                     .Append(ml.MulticlassClassification.Trainers.TransferLearning())

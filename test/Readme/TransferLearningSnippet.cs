@@ -4,8 +4,9 @@ using MlNetTriplet.Tests.TransferLearning;
 
 namespace MlNetTriplet.Tests.Readme;
 
-/// <summary>The README's transfer-learning block: an image folder of real ants-and-bees photos (a subset, copied into
-/// the train/ and val/ layout the block reads), the ImageNet ResNet-18, evaluation and a saved zip.</summary>
+/// <summary>The README's transfer-learning block: an image folder of real photos (data/caltech101's 120 training and
+/// 60 validation photos of six classes, copied to the photos/ folder the block reads), the ImageNet ResNet-18,
+/// evaluation and a saved zip.</summary>
 [TestClass]
 public sealed class TransferLearningSnippet
 {
@@ -16,8 +17,8 @@ public sealed class TransferLearningSnippet
         string folder = TestData.TempDirectory();
         try
         {
-            foreach (var (split, every) in new[] { ("train", 6), ("val", 5) })
-                foreach (var photo in AntsAndBees.List(ml, split, every))
+            foreach (string split in new[] { "train", "val" })
+                foreach (var photo in CaltechPhotos.List(ml, split, every: 1))
                 {
                     string target = Path.Combine(folder, "photos", split, photo.Label, Path.GetFileName(photo.ImagePath));
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -37,10 +38,11 @@ public sealed class TransferLearningSnippet
                 }).Fit(keys.Transform(train), keys.Transform(validation));
                 var metrics = ml.MulticlassClassification.Evaluate(classifier.Transform(keys.Transform(validation)));
                 Console.WriteLine($"validation accuracy {metrics.MicroAccuracy:P1}");
-                ml.Model.Save(keys.Append(classifier), train.Schema, "ants-and-bees.zip");   // no weights file needed to load
+                ml.Model.Save(keys.Append(classifier), train.Schema, "photos.zip");   // no weights file needed to load
                 // README:end
-                Assert.IsGreaterThanOrEqualTo(0.75, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
-                var reloaded = ml.Model.Load("ants-and-bees.zip", out _);
+                // 0.90-0.97 with MLContext seeds 0-4; chance is 1 in 6.
+                Assert.IsGreaterThanOrEqualTo(0.8, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
+                var reloaded = ml.Model.Load("photos.zip", out _);
                 var scores = reloaded.Transform(validation).GetColumn<float[]>("Score").ToList();
                 Assert.HasCount((int)validation.GetRowCount()!, scores);
             });

@@ -3,11 +3,11 @@ using Microsoft.ML.Data;
 
 namespace MlNetTriplet.Tests.Tabular;
 
-/// <summary>The bank-marketing files in ../shared/data (read in place, never copied) and the book's preprocessing
+/// <summary>The bank-marketing files the repository carries (data/bank-marketing) and the book's preprocessing
 /// as ML.NET transforms: target yes/no to Boolean, yes/no columns to 0/1, other text one-hot, numbers standardised.</summary>
 internal static class BankData
 {
-    public static readonly string Directory = TestData.SharedData("bank-marketing");
+    public static readonly string Directory = TestData.RepositoryData("bank-marketing");
     public static string Kaggle => Path.Combine(Directory, "kaggle-bank-balanced.csv");
     public static string Uci => Path.Combine(Directory, "uci-bank.csv");
 

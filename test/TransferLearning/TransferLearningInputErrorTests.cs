@@ -20,11 +20,11 @@ public sealed class TransferLearningInputErrorTests
     [ClassCleanup]
     public static void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Ten real photos (five of each class) plus <paramref name="extra"/> (path, label) rows.</summary>
+    /// <summary>Ten real photos (one or two of each class) plus <paramref name="extra"/> (path, label) rows.</summary>
     private static IDataView Photos(MLContext ml, params (string Path, string Label)[] extra)
     {
-        var rows = AntsAndBees.List(ml, "train", every: 24);
-        rows.AddRange(extra.Select(e => new AntsAndBees.Photo { ImagePath = e.Path, Label = e.Label }));
+        var rows = CaltechPhotos.List(ml, "train", every: 12);
+        rows.AddRange(extra.Select(e => new CaltechPhotos.Photo { ImagePath = e.Path, Label = e.Label }));
         return ml.Data.LoadFromEnumerable(rows);
     }
 
@@ -36,7 +36,7 @@ public sealed class TransferLearningInputErrorTests
         var progress = new List<TrainingProgress>();
         var options = new TransferLearningTrainer.Options { NumberOfEpochs = 2, Seed = 1, ProgressCallback = progress.Add };
         change?.Invoke(options);
-        var keys = AntsAndBees.Keys(ml, data);
+        var keys = CaltechPhotos.Keys(ml, data);
         try
         {
             var model = ml.MulticlassClassification.Trainers.TransferLearning(options)
@@ -62,7 +62,7 @@ public sealed class TransferLearningInputErrorTests
     public void Fit_WithAMissingPhotoFile_NamesTheFileBeforeTraining()
     {
         string missing = Path.Combine(_dir, "no-such-ant.jpg");
-        AssertFailedBeforeTraining(Fit(Photos(new MLContext(), (missing, "ants"))), "no-such-ant.jpg", "SkipUnreadableImages");
+        AssertFailedBeforeTraining(Fit(Photos(new MLContext(), (missing, "ant"))), "no-such-ant.jpg", "SkipUnreadableImages");
     }
 
     [TestMethod]
@@ -70,11 +70,11 @@ public sealed class TransferLearningInputErrorTests
     {
         string good = TestImages.Write(_dir, "whole.jpg", 300, 200, (x, y) => TestImages.Smooth(x, y, 300, 200),
             SKEncodedImageFormat.Jpeg);
-        string corrupt = Path.Combine(_dir, "truncated-bee.jpg");
+        string corrupt = Path.Combine(_dir, "truncated-pizza.jpg");
         var bytes = File.ReadAllBytes(good);
         File.WriteAllBytes(corrupt, bytes[..(bytes.Length / 2)]);
         var data = Photos(new MLContext(), (corrupt, "bees"));
-        AssertFailedBeforeTraining(Fit(data), "truncated-bee.jpg");
+        AssertFailedBeforeTraining(Fit(data), "truncated-pizza.jpg");
 
         var skipped = Fit(data, o => o.SkipUnreadableImages = true);
         Assert.IsNull(skipped.Error, skipped.Error?.ToString());
@@ -86,7 +86,7 @@ public sealed class TransferLearningInputErrorTests
     public void Fit_WithATinyImage_SaysHowSmallAndTheMinimum()
     {
         string tiny = TestImages.Write(_dir, "tiny-ant.png", 5, 4, (_, _) => TestImages.Red);
-        AssertFailedBeforeTraining(Fit(Photos(new MLContext(), (tiny, "ants"))), "tiny-ant.png", "5x4");
+        AssertFailedBeforeTraining(Fit(Photos(new MLContext(), (tiny, "ant"))), "tiny-ant.png", "5x4");
     }
 
     [TestMethod]
@@ -96,7 +96,7 @@ public sealed class TransferLearningInputErrorTests
             SKEncodedImageFormat.Jpeg, SKColorType.Gray8);
         string alpha = TestImages.Write(_dir, "alpha.png", 200, 260,
             (x, y) => TestImages.Smooth(x, y, 200, 260).WithAlpha((byte)(x % 256)));
-        var data = Photos(new MLContext(), (grey, "ants"), (TestImages.Fixture("cmyk.jpg"), "bees"), (alpha, "bees"));
+        var data = Photos(new MLContext(), (grey, "ant"), (TestImages.Fixture("cmyk.jpg"), "pizza"), (alpha, "starfish"));
         var fit = Fit(data);
         Assert.IsNull(fit.Error, fit.Error?.ToString());
         using var model = fit.Model!;
@@ -138,7 +138,7 @@ public sealed class TransferLearningInputErrorTests
     public void Fit_WithOneClass_AMissingColumn_OrAWrongColumnType_ThrowsNamingIt()
     {
         var ml = new MLContext();
-        var ants = ml.Data.LoadFromEnumerable(AntsAndBees.List(ml, "train", every: 24).Where(p => p.Label == "ants"));
+        var ants = ml.Data.LoadFromEnumerable(CaltechPhotos.List(ml, "train", every: 12).Where(p => p.Label == "ant"));
         AssertFailedBeforeTraining(Fit(ants), "at least two", "'Label'");
         AssertFailedBeforeTraining(Fit(Photos(ml), o => o.ImageColumnName = "Picture"), "Could not find image column 'Picture'");
         var numbers = ml.Data.LoadFromEnumerable(new[] { new NumberRow { ImagePath = 1, Label = "ants" }, new NumberRow { ImagePath = 2, Label = "bees" } });
@@ -149,11 +149,11 @@ public sealed class TransferLearningInputErrorTests
     public void Fit_WithValidationLabelsUnseenInTraining_NamesThem()
     {
         var ml = new MLContext();
-        var validation = ml.Data.LoadFromEnumerable(AntsAndBees.List(ml, "val", every: 40)
-            .Select((p, i) => i == 0 ? new AntsAndBees.Photo { ImagePath = p.ImagePath, Label = "wasps" } : p));
+        var validation = ml.Data.LoadFromEnumerable(CaltechPhotos.List(ml, "val", every: 20)
+            .Select((p, i) => i == 0 ? new CaltechPhotos.Photo { ImagePath = p.ImagePath, Label = "wasps" } : p));
         var train = Photos(ml);
-        var keys = AntsAndBees.Keys(ml, ml.Data.LoadFromEnumerable(
-            ml.Data.CreateEnumerable<AntsAndBees.Photo>(train, false).Concat(ml.Data.CreateEnumerable<AntsAndBees.Photo>(validation, false))));
+        var keys = CaltechPhotos.Keys(ml, ml.Data.LoadFromEnumerable(
+            ml.Data.CreateEnumerable<CaltechPhotos.Photo>(train, false).Concat(ml.Data.CreateEnumerable<CaltechPhotos.Photo>(validation, false))));
         var trainer = ml.MulticlassClassification.Trainers.TransferLearning(new TransferLearningTrainer.Options { NumberOfEpochs = 1 });
         var e = Expect.AnyException(() => trainer.Fit(keys.Transform(train), keys.Transform(validation)));
         StringAssert.Contains(e.Message, "unseen in the training data");
@@ -185,7 +185,7 @@ public sealed class TransferLearningInputErrorTests
         var ml = new MLContext();
         var fit = Fit(Photos(ml));
         using var model = fit.Model!;
-        var data = ml.Data.LoadFromEnumerable(new[] { new AntsAndBees.Photo { ImagePath = Path.Combine(_dir, "gone.jpg"), Label = "ants" } });
+        var data = ml.Data.LoadFromEnumerable(new[] { new CaltechPhotos.Photo { ImagePath = Path.Combine(_dir, "gone.jpg"), Label = "ant" } });
         var e = Expect.AnyException(() => model.Transform(data).GetColumn<float[]>("Score").ToArray());
         StringAssert.Contains(e.Message, "gone.jpg");
     }

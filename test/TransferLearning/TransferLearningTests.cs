@@ -23,10 +23,10 @@ public sealed class TransferLearningTests
     {
         _ml = new MLContext(seed: 1);
         _dir = TestData.TempDirectory();
-        var train = AntsAndBees.Load(_ml, "train", every: 6);
-        _keys = AntsAndBees.Keys(_ml, train);
+        var train = CaltechPhotos.Load(_ml, "train", every: 3);
+        _keys = CaltechPhotos.Keys(_ml, train);
         _train = _keys.Transform(train);
-        _valid = _keys.Transform(AntsAndBees.Load(_ml, "val", every: 6));
+        _valid = _keys.Transform(CaltechPhotos.Load(_ml, "val", every: 2));
         _frozen = Trainer(TransferMode.FrozenBackbone, epochs: 15, features: "Pooled").Fit(_train, _valid);
     }
 
@@ -52,17 +52,18 @@ public sealed class TransferLearningTests
         model.Transform(data).GetColumn<float[]>("Score").ToArray();
 
     [TestMethod]
-    public void FrozenBackbone_OnAntsAndBees_ClassifiesValidationPhotos()
+    public void FrozenBackbone_OnSixCaltechClasses_ClassifiesValidationPhotos()
     {
+        // 0.87-0.93 of the 30 validation photos over seeds 1-4 and 7; chance is 1 in 6.
         var metrics = _ml.MulticlassClassification.Evaluate(_frozen.Transform(_valid));
-        Assert.IsGreaterThanOrEqualTo(0.8, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
+        Assert.IsGreaterThanOrEqualTo(0.75, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
         Assert.AreEqual(15, _frozen.History!.Epochs.Count);
         Assert.AreEqual(TransferMode.FrozenBackbone, _frozen.Mode);
         Assert.AreEqual(BackboneArchitecture.ResNet18Cntk, _frozen.Architecture);
         Assert.AreEqual(224, _frozen.ImageSize);
         var labels = new VBuffer<ReadOnlyMemory<char>>();
         _frozen.Transform(_valid).Schema["PredictedLabel"].GetKeyValues(ref labels);
-        CollectionAssert.AreEqual(new[] { "ants", "bees" }, labels.DenseValues().Select(v => v.ToString()).ToArray());
+        CollectionAssert.AreEqual(CaltechPhotos.Classes, labels.DenseValues().Select(v => v.ToString()).ToArray());
     }
 
     [TestMethod]
@@ -89,8 +90,8 @@ public sealed class TransferLearningTests
     {
         var model = _keys.Append(_frozen);
         // Not disposed: disposing a PredictionEngine disposes the model it wraps, shared by the other tests.
-        var engine = _ml.Model.CreatePredictionEngine<AntsAndBees.Photo, Prediction>(model);
-        var photos = AntsAndBees.List(_ml, "val", every: 6);
+        var engine = _ml.Model.CreatePredictionEngine<CaltechPhotos.Photo, Prediction>(model);
+        var photos = CaltechPhotos.List(_ml, "val", every: 2);
         var batched = Scores(_frozen, _valid);
         for (int i = 0; i < 4; i++)
         {
@@ -106,7 +107,7 @@ public sealed class TransferLearningTests
         string zip = Path.Combine(_dir, "frozen.zip");
         _ml.Model.Save(_keys.Append(_frozen), null, zip);
         var loaded = new MLContext().Model.Load(zip, out _);
-        var raw = AntsAndBees.Load(_ml, "val", every: 6);
+        var raw = CaltechPhotos.Load(_ml, "val", every: 2);
         var expected = Scores(_frozen, _valid);
         var actual = Scores(loaded, raw);
         var reloaded = ((IEnumerable<ITransformer>)loaded).OfType<TransferLearningTransformer>().Single();
@@ -123,7 +124,7 @@ public sealed class TransferLearningTests
         string zip = Path.Combine(_dir, "fresh.zip");
         _ml.Model.Save(_keys.Append(_frozen), null, zip);
         // The probe references neither the featurizer package nor any weights file: the zip holds the whole network.
-        string folder = Path.Combine(TestData.Hymenoptera, "val");
+        string folder = Path.Combine(TestData.Caltech101, "val");
         var loaded = ModelProbeProcess.TransformImageFolder(zip, folder, "Score", _dir);
         var expected = Scores(_frozen, _keys.Transform(_ml.Data.LoadFromImageFolder(folder)));
         Assert.HasCount(expected.Length, loaded);
@@ -158,8 +159,9 @@ public sealed class TransferLearningTests
         var after = tuned.Network.Backbone.state_dict();
         foreach (string block in new[] { "conv1.weight", "layer1.0.conv1.weight", "layer4.2.conv2.weight" })
             Assert.IsFalse(Same(original.state_dict()[block], after[block]), $"{block} trains");
+        // Two epochs on 40 photos reached 0.67-0.80 over seeds 1-4 and 7; chance is 1 in 6.
         var metrics = _ml.MulticlassClassification.Evaluate(tuned.Transform(_valid));
-        Assert.IsGreaterThanOrEqualTo(0.75, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
+        Assert.IsGreaterThanOrEqualTo(0.5, metrics.MicroAccuracy, $"accuracy {metrics.MicroAccuracy}");
     }
 
     [TestMethod]
@@ -172,7 +174,7 @@ public sealed class TransferLearningTests
         var expected = Scores(_frozen, _valid);
         var actual = Scores(model, valid);
         for (int i = 0; i < expected.Length; i++)
-            for (int k = 0; k < 2; k++)
+            for (int k = 0; k < CaltechPhotos.Classes.Length; k++)
                 Assert.AreEqual(expected[i][k], actual[i][k], 1e-4f, $"row {i}: ImageAnalytics decodes JPEGs as we do");
     }
 

@@ -42,7 +42,7 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
         report.Section("dataset", "Dataset")
             .Facts(
             [
-                ("source", data.Source),
+                ("source", ShownPath.Of(data.Source)),
                 ("split", data.Layout),
                 ("images", $"{trainCounts.Sum():N0} for training" +
                     (history.Epochs[0].ValidationLoss is null ? " (too few per class to hold some out for validation)" : " (10% of them held out for the validation curve and early stopping)") +

@@ -146,7 +146,7 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         definition["Embedding"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, embeddingSize);
         ml.Embeddings().ExportForProjector(ml.Data.LoadFromEnumerable(gallery, definition), Path.Combine(run.Output.Directory, "gallery"));
 
-        string usage = TabularConsumption.ShellQuote(example);
+        string usage = TabularConsumption.ShellQuote(ShownPath.From(run.Output.ConsumptionDirectory, example));
         ConsumptionProject.Write(run.Output, new Dictionary<string, string>
         {
             ["Scenario"] = "embeddings",

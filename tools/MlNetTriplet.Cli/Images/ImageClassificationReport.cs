@@ -35,7 +35,7 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
         report.Section("dataset", "Dataset")
             .Facts(
             [
-                ("folder", images.Folder),
+                ("folder", ShownPath.Of(images.Folder)),
                 ("split", images.Layout),
                 ("photos", $"{trainCounts.Sum():N0} for training, {photos:N0} for validation" +
                     (model.SkippedImageCount > 0 ? $"; {model.SkippedImageCount} unreadable photo(s) left out" : "")),

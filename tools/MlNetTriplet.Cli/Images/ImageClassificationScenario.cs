@@ -55,7 +55,7 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
             // Photos in, class names out: the key-to-name step is saved with the network.
             var model = new TransformerChain<ITransformer>(network.Model, ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored));
             ml.Model.Save(model, images.Train.Schema, run.Output.ModelPath);
-            string example = TabularConsumption.ShellQuote(predictions[0].Path);
+            string example = TabularConsumption.ShellQuote(ShownPath.From(run.Output.ConsumptionDirectory, predictions[0].Path));
             ConsumptionProject.Write(run.Output, new Dictionary<string, string>
             {
                 ["Scenario"] = "image-classification",

@@ -33,7 +33,7 @@ internal sealed class ClassificationReport(RunContext run, TableSchema schema, B
         var dataset = report.Section("dataset", "Dataset and inferred schema")
             .Facts(
             [
-                ("file", schema.Format.Path),
+                ("file", ShownPath.Of(schema.Format.Path)),
                 ("rows", $"{schema.Rows:N0} ({trainRows:N0} training, {validRows:N0} held out)"),
                 ("separator", CsvFormat.Describe(schema.Format.Separator)),
                 ("label", $"'{label.Name}': " + (label.IsBinary ? $"binary, '{label.Positive}' is the positive class" : $"{label.Classes.Count} classes")),

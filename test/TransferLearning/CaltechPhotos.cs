@@ -1,0 +1,33 @@
+using Microsoft.ML;
+
+namespace MlNetTriplet.Tests.TransferLearning;
+
+/// <summary>Subsets of the real Caltech 101 photos in data/caltech101 for the transfer-learning tests: every n-th photo
+/// in folder order, so a test sees every class (and some of the greyscale photos) while staying fast on 2 cores.</summary>
+internal static class CaltechPhotos
+{
+    /// <summary>The six classes, in the order of their keys.</summary>
+    public static readonly string[] Classes = ["ant", "butterfly", "dragonfly", "pizza", "starfish", "sunflower"];
+
+    public sealed class Photo
+    {
+        public string ImagePath { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+
+    /// <summary>Every <paramref name="every"/>-th photo of <paramref name="split"/> ("train": 20 a class, or "val":
+    /// 10 a class), as the image folder loader lists them.</summary>
+    public static List<Photo> List(MLContext ml, string split, int every)
+    {
+        var all = ml.Data.CreateEnumerable<Photo>(ml.Data.LoadFromImageFolder(Path.Combine(TestData.Caltech101, split)),
+            reuseRowObject: false).ToList();
+        return all.Where((_, i) => i % every == 0).ToList();
+    }
+
+    public static IDataView Load(MLContext ml, string split, int every) => ml.Data.LoadFromEnumerable(List(ml, split, every));
+
+    /// <summary>MapValueToKey on the label, learnt in alphabetical order (ant = key 1).</summary>
+    public static ITransformer Keys(MLContext ml, IDataView data) =>
+        ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Fit(data);
+}
