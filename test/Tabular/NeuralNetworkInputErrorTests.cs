@@ -121,7 +121,7 @@ public sealed class NeuralNetworkInputErrorTests
     public void Options_WithBadValues_ThrowWhenTheTrainerIsCreated()
     {
         var ml = new MLContext();
-        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(
             new NeuralNetworkBinaryTrainer.Options { Architecture = new MlpArchitecture { HiddenDropout = 1f } }));
         StringAssert.Contains(e.Message, "HiddenDropout");
         var w = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(

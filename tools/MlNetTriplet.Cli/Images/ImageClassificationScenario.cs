@@ -36,7 +36,7 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         bool frozen = mode == TransferMode.FrozenBackbone;
         var options = new TransferLearningTrainer.Options
         {
-            Mode = mode, FineTuneBlocks = 1, LabelColumnName = KeyColumn, ImageColumnName = "ImagePath", BatchSize = BatchSize,
+            Mode = mode, LabelColumnName = KeyColumn, ImageColumnName = "ImagePath", BatchSize = BatchSize,
             EarlyStoppingPatience = frozen ? 5 : 3, SkipUnreadableImages = true,
             LearningRateSchedule = frozen ? LearningRateSchedule.Constant : LearningRateSchedule.Cosine,
         };
