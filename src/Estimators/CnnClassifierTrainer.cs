@@ -70,6 +70,7 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         if (validationData is not null)
         {
             var (validShape, validClasses, _, validPhotos) = CheckSchema(validationData.Schema);
+            ClassLabels.CheckSameKeys(trainData.Schema[TrainerOptions.LabelColumnName], validationData.Schema[TrainerOptions.LabelColumnName]);
             if (validShape != shape || validClasses != classCount || validPhotos != photos)
                 throw new ArgumentOutOfRangeException(nameof(validationData),
                     $"Validation data must match the training data: images {validShape} vs {shape}, {validClasses} vs {classCount} label classes{(validPhotos != photos ? ", photos vs vectors" : "")}.");

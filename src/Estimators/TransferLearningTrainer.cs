@@ -131,9 +131,14 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         var backbone = o.Backbone ?? PretrainedBackbone.ResNet18ImageNet();
         var geometry = new ImageGeometry(new ImageShape(3, backbone.ImageSize, backbone.ImageSize), backbone.ResizeShorterSide);
         var (classCount, labelValues) = CheckSchema(trainData.Schema, geometry);
-        if (validationData is not null && CheckSchema(validationData.Schema, geometry).ClassCount != classCount)
-            throw new ArgumentOutOfRangeException(nameof(validationData),
-                $"Validation data must match the training data: label column '{o.LabelColumnName}' has {CheckSchema(validationData.Schema, geometry).ClassCount} classes vs {classCount}.");
+        if (validationData is not null)
+        {
+            int validClasses = CheckSchema(validationData.Schema, geometry).ClassCount;
+            if (validClasses != classCount)
+                throw new ArgumentOutOfRangeException(nameof(validationData),
+                    $"Validation data must match the training data: label column '{o.LabelColumnName}' has {validClasses} classes vs {classCount}.");
+            ClassLabels.CheckSameKeys(trainData.Schema[o.LabelColumnName], validationData.Schema[o.LabelColumnName]);
+        }
         var names = labelValues?.AsText();
         var columns = new PhotoColumns(o.ImageColumnName, o.LabelColumnName, classCount,
             k => names is null ? $"key {k + 1}" : $"'{names[k]}'");

@@ -28,6 +28,8 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         var trainCounts = images.Count(images.Train);
         var validCounts = images.Count(images.Validation);
         console.Line($"Data: {images.Folder}: {images.Classes.Count} classes, {trainCounts.Sum():N0} training and {validCounts.Sum():N0} validation photos ({images.Layout})");
+        if (images.UnreadableLine() is { } unreadable)
+            console.Line(unreadable);
         run.Output.Create();
 
         var keys = ml.Transforms.Conversion.MapValueToKey(KeyColumn, "Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
