@@ -81,7 +81,7 @@ internal static class TransferMemory
         EpochMetrics? epoch = null;
         var options = new TransferLearningTrainer.Options
         {
-            Mode = o.TrainerMode, FineTuneBlocks = 1, NumberOfEpochs = 1, Seed = o.Seed,
+            Mode = o.TrainerMode, NumberOfEpochs = 1, Seed = o.Seed,
             ProgressCallback = p =>
             {
                 if (p.Phase != TrainingPhase.Training)

@@ -67,7 +67,7 @@ var trainerOptions = new TransferLearningTrainer.Options
 {
     Backbone = backbone,
     Mode = options.Mode,
-    FineTuneBlocks = options.Blocks,
+    FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null,
     NumberOfEpochs = options.EffectiveEpochs,
     BatchSize = options.BatchSize,
     Seed = options.Seed,

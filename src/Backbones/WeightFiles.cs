@@ -40,7 +40,7 @@ internal static class WeightFiles
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidDataException($"Cannot read weights file '{path}' as {Describe(format)}: {e.Message}", e);
+            throw new InvalidDataException($"Cannot read weights file '{path}': it is damaged or not {Describe(format)} ({e.Message}).", e);
         }
     }
 
@@ -63,9 +63,9 @@ internal static class WeightFiles
 
     private static string Describe(string format) => format switch
     {
-        SafetensorsExtension => "safetensors",
+        SafetensorsExtension => "a safetensors file",
         TorchSharpExtension => "a TorchSharp state_dict (Module.save)",
-        _ => "a PyTorch state_dict (torch.save zip format)",
+        _ => "a PyTorch checkpoint (torch.save of a state_dict, zip format)",
     };
 
     /// <summary>A torch.save'd dictionary of tensors; a training checkpoint that nests it under "state_dict" or

@@ -75,7 +75,8 @@ public static class DataOperationsCatalogExtensions
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="folder"/> or an extension is empty.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
-    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders, or no image file.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders or no image file, or a
+    /// class folder holds no image.</exception>
     public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder, bool recursive = true,
         IEnumerable<string>? imageExtensions = null) =>
         LoadFromImageFolder(catalog, folder, out _, recursive, imageExtensions);
@@ -89,17 +90,23 @@ public static class DataOperationsCatalogExtensions
     /// <param name="recursive">Whether images in nested folders of a class folder count for that class. Default true.</param>
     /// <param name="imageExtensions">File extensions that count as images; default null: <c>.jpg .jpeg .png .gif .bmp
     /// .webp</c>.</param>
+    /// <param name="checkImages">Decode every image once (in parallel, at the smallest scale a JPEG allows) and leave
+    /// out the ones that cannot be read (empty, truncated, not an image), listed in
+    /// <see cref="ImageFolderSummary.UnreadableImages"/> and logged: one decision for every later pass over the photos
+    /// (training, evaluation, explanations). Default false: the trainers check the photos they train on.</param>
     /// <returns>The <c>ImagePath</c> and <c>Label</c> Text columns.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="folder"/> or an extension is empty.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
-    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders, or no image file.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders or no image file, a
+    /// class folder holds no image (or, with <paramref name="checkImages"/>, no readable one).</exception>
     public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder,
-        out ImageFolderSummary summary, bool recursive = true, IEnumerable<string>? imageExtensions = null)
+        out ImageFolderSummary summary, bool recursive = true, IEnumerable<string>? imageExtensions = null,
+        bool checkImages = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(folder);
-        var (rows, found) = ImageFolderScanner.Scan(folder, recursive, imageExtensions);
+        var (rows, found) = ImageFolderScanner.Scan(folder, recursive, imageExtensions, checkImages);
         var host = ((Microsoft.ML.Data.IInternalCatalog)catalog).Environment.Register("LoadFromImageFolder");
         using (var channel = host.Start("LoadFromImageFolder"))
         {
@@ -107,8 +114,8 @@ public static class DataOperationsCatalogExtensions
             if (found.SkippedFileCount > 0)
                 channel.Warning("{0} file(s) in '{1}' skipped: their extension is not an image one ({2}...).",
                     found.SkippedFileCount, found.Folder, string.Join(", ", found.SkippedFiles.Select(f => $"'{f}'")));
-            foreach (var (name, count) in found.Classes.Zip(found.ImagesPerClass).Where(p => p.Second == 0))
-                channel.Warning("Class folder '{0}' holds no image: the class gets no rows.", name);
+            foreach (var bad in found.UnreadableImages)
+                channel.Warning("Left out unreadable image '{0}': {1}.", bad.Path, bad.Reason);
         }
         summary = found;
         return catalog.LoadFromEnumerable(rows);

@@ -1,11 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Persistence;
 
 namespace MlNetTriplet.Data;
 
 /// <summary>Reads a classifier's label on a cursor as a 0-based class: a key (class = key - 1) or a Boolean (false 0,
-/// true 1, as ML.NET's binary trainers read it). A missing key (a value MapValueToKey did not know) is an error
-/// naming the row.</summary>
+/// true 1, as ML.NET's binary trainers read it). A missing key (an empty label, or a value MapValueToKey did not
+/// know) is an error naming the row.</summary>
 internal sealed class ClassLabels
 {
     private readonly Func<long> _read;
@@ -40,7 +41,7 @@ internal sealed class ClassLabels
         long value = _read();
         return value >= 0 ? value
             : throw new InvalidDataException(
-                $"{_dataName}: row {position} has a missing value in label column '{_column}' (a value that MapValueToKey did not know).");
+                $"{_dataName}: row {position} has no class in label column '{_column}' (a missing key): its label is empty (MapValueToKey turns empty text into a missing key), or is a value the MapValueToKey that made the column did not see when it was fitted. Give every row a label, or remove the rows without one.");
     }
 
     /// <summary>Rows per class of <paramref name="data"/>'s label (one cursor pass over that column only).</summary>
@@ -75,5 +76,26 @@ internal sealed class ClassLabels
         if (unseen.Count > 0)
             throw new InvalidDataException(
                 $"Validation data has labels unseen in the training data (label column '{labelColumn}', classes {string.Join(", ", unseen.Select(p => className(p.k)))}).");
+    }
+
+    /// <summary>Checks that validation data's label keys mean what the training data's mean: the same key values
+    /// (MapValueToKey's annotation) in the same order, not only as many. Labels keyed separately (ants/bees in training,
+    /// bees/wasps in validation, each with its own MapValueToKey) would otherwise score every validation row against the
+    /// wrong class, silently. Columns without key values (or not keys) are left to the schema checks.</summary>
+    /// <exception cref="ArgumentException">The key values differ; the message names the first that differ.</exception>
+    public static void CheckSameKeys(DataViewSchema.Column train, DataViewSchema.Column validation)
+    {
+        if (KeyValues.FromColumn(train)?.AsText() is not { } trained || KeyValues.FromColumn(validation)?.AsText() is not { } validated)
+            return;
+        int differ = Enumerable.Range(0, Math.Max(trained.Length, validated.Length))
+            .FirstOrDefault(k => k >= trained.Length || k >= validated.Length || !trained[k].Span.SequenceEqual(validated[k].Span), -1);
+        if (differ < 0)
+            return;
+        static string Key(ReadOnlyMemory<char>[] values, int k) => k < values.Length ? $"'{values[k]}'" : "absent";
+        static string List(ReadOnlyMemory<char>[] values) => string.Join(", ", values.Take(12).Select(v => v.ToString()))
+            + (values.Length > 12 ? $", ... ({values.Length} in all)" : "");
+        throw new ArgumentException(
+            $"Validation data's label column '{validation.Name}' is keyed differently from the training data's: key {differ + 1} is {Key(validated, differ)} in validation but {Key(trained, differ)} in training (training keys: {List(trained)}; validation keys: {List(validated)}). Key both with one MapValueToKey fitted on the training data.",
+            "validationData");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -20,11 +21,17 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
     /// <inheritdoc/>
     public override string ToString() => $"{Channels}x{Height}x{Width}";
 
+    /// <summary>Throws when a dimension is not positive, naming the method argument <paramref name="what"/>.</summary>
     internal void Validate(string what)
     {
         if (Channels < 1 || Height < 1 || Width < 1)
             throw new ArgumentOutOfRangeException(what, $"{what} must have positive channels, height and width; got {this}.");
     }
+
+    /// <summary>Throws when a dimension is not positive, naming the option <paramref name="option"/> through
+    /// <paramref name="check"/>.</summary>
+    internal void Validate(OptionChecks check, string option) =>
+        check.Accepts(Channels >= 1 && Height >= 1 && Width >= 1, option, this, "positive channels, height and width");
 
     /// <summary>The shape recorded on a column under <see cref="AnnotationKind"/> (as
     /// <see cref="DataOperationsCatalogExtensions.LoadFromIdx"/> records it), or null when there is none or it is not a

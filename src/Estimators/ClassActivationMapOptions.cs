@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>Options of <c>mlContext.Transforms.ClassActivationMaps</c>: the method, what is explained, at which block,
@@ -43,26 +45,18 @@ public sealed class ClassActivationMapOptions
 
     internal void Validate()
     {
-        Check(Enum.IsDefined(Method), nameof(Method), "must be a CamMethod");
-        Check(Target is not null, nameof(Target), "must be set (CamTarget.PredictedClass by default)");
-        Check(LayerName is null || !string.IsNullOrWhiteSpace(LayerName), nameof(LayerName), "must name a block when set");
-        Check(!string.IsNullOrWhiteSpace(OutputColumnName), nameof(OutputColumnName), "must name a column");
-        Check(!string.IsNullOrWhiteSpace(ExplainedLabelColumnName), nameof(ExplainedLabelColumnName), "must name a column");
-        Check(BoxColumnName is null || !string.IsNullOrWhiteSpace(BoxColumnName), nameof(BoxColumnName),
-            "must name a column when set");
-        Check(PreparedImageColumnName is null || !string.IsNullOrWhiteSpace(PreparedImageColumnName),
-            nameof(PreparedImageColumnName), "must name a column when set");
-        Check(BoxThreshold is > 0 and < 1, nameof(BoxThreshold), "must be in (0, 1)");
-        Check(BatchSize is null or >= 1, nameof(BatchSize), "must be at least 1 when set");
-        var names = new[] { OutputColumnName, ExplainedLabelColumnName, BoxColumnName, PreparedImageColumnName }
-            .Where(n => n is not null).ToList();
-        Check(names.Distinct(StringComparer.Ordinal).Count() == names.Count, nameof(OutputColumnName),
-            $"and the other added columns must have distinct names (got {string.Join(", ", names)})");
-    }
-
-    private static void Check(bool condition, string option, string expectation)
-    {
-        if (!condition)
-            throw new ArgumentOutOfRangeException(option, $"Option {option} {expectation}.");
+        var check = OptionChecks.For(this);
+        check.Defined(Method, nameof(Method));
+        check.Required(Target, nameof(Target), "a CamTarget (CamTarget.PredictedClass by default)");
+        check.Accepts(LayerName is null || !string.IsNullOrWhiteSpace(LayerName), nameof(LayerName), LayerName,
+            "null (the last block) or a block name");
+        check.ColumnName(OutputColumnName, nameof(OutputColumnName));
+        check.ColumnName(ExplainedLabelColumnName, nameof(ExplainedLabelColumnName));
+        check.ColumnName(BoxColumnName, nameof(BoxColumnName), optional: true);
+        check.ColumnName(PreparedImageColumnName, nameof(PreparedImageColumnName), optional: true);
+        check.DistinctColumns([(nameof(OutputColumnName), OutputColumnName), (nameof(ExplainedLabelColumnName), ExplainedLabelColumnName),
+            (nameof(BoxColumnName), BoxColumnName), (nameof(PreparedImageColumnName), PreparedImageColumnName)]);
+        check.Accepts(BoxThreshold is > 0 and < 1, nameof(BoxThreshold), BoxThreshold, "a number in (0, 1)");
+        check.Accepts(BatchSize is null or >= 1, nameof(BatchSize), BatchSize, "null (the classifier's inference batch size) or at least 1");
     }
 }

@@ -10,6 +10,7 @@ using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -49,13 +50,12 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         internal override void Validate()
         {
             base.Validate();
-            if (string.IsNullOrWhiteSpace(LabelColumnName))
-                throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
-            if (string.IsNullOrWhiteSpace(FeatureColumnName))
-                throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
-            ImageShape?.Validate(nameof(ImageShape));
-            (Architecture ?? throw new ArgumentNullException(nameof(Architecture))).Validate();
-            Augmentation?.Validate(nameof(Augmentation));
+            var check = OptionChecks.For(this);
+            check.ColumnName(LabelColumnName, nameof(LabelColumnName));
+            check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+            ImageShape?.Validate(check, nameof(ImageShape));
+            check.Required(Architecture, nameof(Architecture), "a CnnArchitecture").Validate(check.Inside(nameof(Architecture)));
+            Augmentation?.Validate(check.Inside(nameof(Augmentation)));
         }
     }
 
@@ -70,6 +70,7 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         if (validationData is not null)
         {
             var (validShape, validClasses, _, validPhotos) = CheckSchema(validationData.Schema);
+            ClassLabels.CheckSameKeys(trainData.Schema[TrainerOptions.LabelColumnName], validationData.Schema[TrainerOptions.LabelColumnName]);
             if (validShape != shape || validClasses != classCount || validPhotos != photos)
                 throw new ArgumentOutOfRangeException(nameof(validationData),
                     $"Validation data must match the training data: images {validShape} vs {shape}, {validClasses} vs {classCount} label classes{(validPhotos != photos ? ", photos vs vectors" : "")}.");

@@ -42,7 +42,7 @@ public abstract class NetworkEstimator<TOptions, TTransformer> : IEstimator<TTra
         SchemaChecks.CheckNotEmpty(trainData, "Training data");
         if (validationData is not null)
             SchemaChecks.CheckNotEmpty(validationData, "Validation data");
-        TrainerOptions.CheckValidationAvailable(validationData is not null || TrainerOptions.ValidationFraction > 0);
+        TrainerOptions.CheckBeforeFit(validationData is not null || TrainerOptions.ValidationFraction > 0);
         LibTorch.EnsureLoaded();
         var device = Devices.ForTraining(TrainerOptions.Device);
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();

@@ -6,6 +6,7 @@ using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using static TorchSharp.torch;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -26,8 +27,8 @@ public sealed class NeuralNetworkBinaryTrainer : NetworkEstimator<NeuralNetworkB
         internal override void Validate()
         {
             base.Validate();
-            Check(PositiveClassWeight > 0 && double.IsFinite(PositiveClassWeight), nameof(PositiveClassWeight),
-                "must be a positive number");
+            OptionChecks.For(this).Accepts(PositiveClassWeight > 0 && double.IsFinite(PositiveClassWeight),
+                nameof(PositiveClassWeight), PositiveClassWeight, "a positive number");
         }
     }
 

@@ -32,6 +32,7 @@ internal static class NeuralNetworkCore
         if (validationData is not null)
         {
             var (validWidth, validClasses, _) = CheckSchema(validationData.Schema, o, checkLabel);
+            ClassLabels.CheckSameKeys(trainData.Schema[o.LabelColumnName], validationData.Schema[o.LabelColumnName]);
             if (validWidth != width || validClasses != classCount)
                 throw new ArgumentOutOfRangeException(nameof(validationData),
                     $"Validation data must match the training data: {validWidth} vs {width} features, {validClasses} vs {classCount} label classes.");

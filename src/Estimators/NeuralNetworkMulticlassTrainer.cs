@@ -6,6 +6,7 @@ using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using static TorchSharp.torch;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -26,8 +27,9 @@ public sealed class NeuralNetworkMulticlassTrainer : NetworkEstimator<NeuralNetw
         internal override void Validate()
         {
             base.Validate();
-            Check(ClassWeights is null || ClassWeights.All(w => w >= 0 && float.IsFinite(w)) && ClassWeights.Any(w => w > 0),
-                nameof(ClassWeights), "must hold finite non-negative weights, at least one positive");
+            OptionChecks.For(this).Accepts(
+                ClassWeights is null || ClassWeights.All(w => w >= 0 && float.IsFinite(w)) && ClassWeights.Any(w => w > 0),
+                nameof(ClassWeights), ClassWeights, "null (all 1) or finite non-negative weights, at least one positive");
         }
     }
 

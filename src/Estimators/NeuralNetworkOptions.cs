@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -21,12 +22,11 @@ public abstract class NeuralNetworkOptions : NetworkTrainingOptions
     internal override void Validate()
     {
         base.Validate();
-        if (string.IsNullOrWhiteSpace(LabelColumnName))
-            throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
-        if (string.IsNullOrWhiteSpace(FeatureColumnName))
-            throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
-        (Architecture ?? throw new ArgumentNullException(nameof(Architecture))).Validate();
-        if (Architecture.BatchNorm && BatchSize < 2)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), "Option BatchSize must be at least 2 with MlpArchitecture.BatchNorm.");
+        var check = OptionChecks.For(this);
+        check.ColumnName(LabelColumnName, nameof(LabelColumnName));
+        check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+        check.Required(Architecture, nameof(Architecture), "an MlpArchitecture").Validate(check.Inside(nameof(Architecture)));
+        check.Compatible(!Architecture.BatchNorm || BatchSize >= 2, nameof(BatchSize), BatchSize, "Architecture.BatchNorm",
+            Architecture.BatchNorm, "at least 2 rows per batch with batch normalisation");
     }
 }

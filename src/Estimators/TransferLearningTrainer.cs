@@ -10,6 +10,7 @@ using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -68,8 +69,8 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         public TransferMode Mode { get; set; } = TransferMode.FrozenBackbone;
 
         /// <summary>Backbone blocks that train in <see cref="TransferMode.FineTuneLastBlocks"/>, counted from the end
-        /// (ResNets have 5: stem, layer1..layer4). Default 1.</summary>
-        public int FineTuneBlocks { get; set; } = 1;
+        /// (ResNets have 5: stem, layer1..layer4); only that mode takes it. Default null: 1.</summary>
+        public int? FineTuneBlocks { get; set; }
 
         /// <summary>The backbone's learning rate as a share of the head's when it trains: pretrained weights need
         /// small steps. Default 0.1.</summary>
@@ -99,19 +100,23 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         internal override void Validate()
         {
             base.Validate();
-            Check(!string.IsNullOrWhiteSpace(LabelColumnName), nameof(LabelColumnName), "must name a column");
-            Check(!string.IsNullOrWhiteSpace(ImageColumnName), nameof(ImageColumnName), "must name a column");
-            Check(Enum.IsDefined(Mode), nameof(Mode), "must be a TransferMode");
-            Check(FineTuneBlocks >= 1, nameof(FineTuneBlocks), "must be at least 1");
-            Check(BackboneLearningRateFactor > 0 && BackboneLearningRateFactor <= 1, nameof(BackboneLearningRateFactor),
-                "must be in (0, 1]");
-            Check(HeadDropout is >= 0 and < 1, nameof(HeadDropout), "must be in [0, 1)");
-            Check(DecoderThreads is null or >= 1, nameof(DecoderThreads), "must be at least 1 when set");
-            Check(FeaturesColumnName is null || !string.IsNullOrWhiteSpace(FeaturesColumnName), nameof(FeaturesColumnName),
-                "must name a column when set");
-            Check(BatchSize >= 2 || Mode == TransferMode.FrozenBackbone, nameof(BatchSize),
-                "must be at least 2 when the backbone trains (batch norm)");
-            Augmentation?.Validate(nameof(Augmentation));
+            var check = OptionChecks.For(this);
+            check.ColumnName(LabelColumnName, nameof(LabelColumnName));
+            check.ColumnName(ImageColumnName, nameof(ImageColumnName));
+            check.ColumnName(FeaturesColumnName, nameof(FeaturesColumnName), optional: true);
+            check.DistinctColumns([(nameof(FeaturesColumnName), FeaturesColumnName)], DefaultColumnNames.Score,
+                DefaultColumnNames.PredictedLabel);
+            check.Defined(Mode, nameof(Mode));
+            check.Accepts(FineTuneBlocks is null or >= 1, nameof(FineTuneBlocks), FineTuneBlocks, "null (1) or at least 1");
+            check.Compatible(FineTuneBlocks is null || Mode == TransferMode.FineTuneLastBlocks, nameof(FineTuneBlocks),
+                FineTuneBlocks, nameof(Mode), Mode, "null unless Mode is FineTuneLastBlocks (the only mode that uses it)");
+            check.Accepts(BackboneLearningRateFactor is > 0 and <= 1, nameof(BackboneLearningRateFactor),
+                BackboneLearningRateFactor, "a number in (0, 1]");
+            check.Accepts(HeadDropout is >= 0 and < 1, nameof(HeadDropout), HeadDropout, "a number in [0, 1)");
+            check.Accepts(DecoderThreads is null or >= 1, nameof(DecoderThreads), DecoderThreads, "null (a quarter of the cores) or at least 1");
+            check.Compatible(BatchSize >= 2 || Mode == TransferMode.FrozenBackbone, nameof(BatchSize), BatchSize, nameof(Mode), Mode,
+                "at least 2 when the backbone trains (batch norm)");
+            Augmentation?.Validate(check.Inside(nameof(Augmentation)));
         }
     }
 
@@ -126,9 +131,14 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         var backbone = o.Backbone ?? PretrainedBackbone.ResNet18ImageNet();
         var geometry = new ImageGeometry(new ImageShape(3, backbone.ImageSize, backbone.ImageSize), backbone.ResizeShorterSide);
         var (classCount, labelValues) = CheckSchema(trainData.Schema, geometry);
-        if (validationData is not null && CheckSchema(validationData.Schema, geometry).ClassCount != classCount)
-            throw new ArgumentOutOfRangeException(nameof(validationData),
-                $"Validation data must match the training data: label column '{o.LabelColumnName}' has {CheckSchema(validationData.Schema, geometry).ClassCount} classes vs {classCount}.");
+        if (validationData is not null)
+        {
+            int validClasses = CheckSchema(validationData.Schema, geometry).ClassCount;
+            if (validClasses != classCount)
+                throw new ArgumentOutOfRangeException(nameof(validationData),
+                    $"Validation data must match the training data: label column '{o.LabelColumnName}' has {validClasses} classes vs {classCount}.");
+            ClassLabels.CheckSameKeys(trainData.Schema[o.LabelColumnName], validationData.Schema[o.LabelColumnName]);
+        }
         var names = labelValues?.AsText();
         var columns = new PhotoColumns(o.ImageColumnName, o.LabelColumnName, classCount,
             k => names is null ? $"key {k + 1}" : $"'{names[k]}'");
@@ -226,10 +236,11 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
     {
         var backbone = network.Backbone;
         int blocks = backbone.BlockNames.Count;
-        if (o.Mode == TransferMode.FineTuneLastBlocks && o.FineTuneBlocks > blocks)
-            throw new ArgumentOutOfRangeException(nameof(Options.FineTuneBlocks),
-                $"Option FineTuneBlocks is {o.FineTuneBlocks} but backbone '{backbone.Spec.Name}' has {blocks} blocks ({string.Join(", ", backbone.BlockNames)}); use FineTuneAll to train them all.");
-        int firstTrained = o.Mode == TransferMode.FineTuneAll ? 0 : blocks - o.FineTuneBlocks;
+        int tuned = o.FineTuneBlocks ?? 1;
+        if (o.Mode == TransferMode.FineTuneLastBlocks)
+            OptionChecks.For(o).Accepts(tuned <= blocks, nameof(Options.FineTuneBlocks), tuned,
+                $"at most {blocks}, the blocks of backbone '{backbone.Spec.Name}' ({string.Join(", ", backbone.BlockNames)}); FineTuneAll trains them all");
+        int firstTrained = o.Mode == TransferMode.FineTuneAll ? 0 : blocks - tuned;
         var trained = Enumerable.Range(firstTrained, blocks - firstTrained)
             .SelectMany(i => backbone.Block(i).parameters()).ToList();
         var frozen = Enumerable.Range(0, firstTrained).Select(backbone.Block).ToList();

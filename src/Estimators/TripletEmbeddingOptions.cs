@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>Options of <see cref="TripletEmbeddingEstimator"/>. The defaults train as the TF-Addons
@@ -140,30 +142,33 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     internal override void Validate()
     {
         base.Validate();
-        Name(LabelColumnName, nameof(LabelColumnName));
-        Name(FeatureColumnName, nameof(FeatureColumnName));
-        Name(OutputColumnName, nameof(OutputColumnName));
-        ImageShape?.Validate(nameof(ImageShape));
-        Check(EmbeddingSize >= 1, nameof(EmbeddingSize), $"must be at least 1 (got {EmbeddingSize})");
-        Check(Margin >= 0 && double.IsFinite(Margin), nameof(Margin), "must be zero or positive");
-        Check(StepsPerEpoch is null or >= 1, nameof(StepsPerEpoch), "must be at least 1 when set");
-        Check(ClassesPerBatch >= 2, nameof(ClassesPerBatch), "must be at least 2 (negatives come from other classes)");
-        Check(SamplesPerClass >= 2, nameof(SamplesPerClass), "must be at least 2 (positives come from the same class)");
-        if (Architecture is not null && Mlp is not null)
-            throw new ArgumentException("Set either Architecture (a CNN for images) or Mlp (plain vectors), not both.");
-        Architecture?.Validate();
-        Mlp?.Validate();
-        if (Mining != TripletMining.None && Sampling == TripletSampling.Shuffled && BatchSize < 2)
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), "Option BatchSize must be at least 2 for mining: a batch needs a positive pair.");
-        if (Mining == TripletMining.None && Sampling != TripletSampling.RandomTriplets)
-            throw new ArgumentException(
-                $"Mining None trains on the sampler's triplets, which only Sampling RandomTriplets builds; with {Sampling} batches choose a Mining (SemiHard, BatchHard or BatchAll).",
-                nameof(Mining));
-    }
-
-    private static void Name(string value, string option)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            throw new ArgumentException($"{option} must name a column.", option);
+        var check = OptionChecks.For(this);
+        check.ColumnName(LabelColumnName, nameof(LabelColumnName));
+        check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+        check.ColumnName(OutputColumnName, nameof(OutputColumnName));
+        ImageShape?.Validate(check, nameof(ImageShape));
+        check.Compatible(Architecture is null || Mlp is null, nameof(Mlp), OptionChecks.Set, nameof(Architecture), OptionChecks.Set,
+            "one of them: Architecture (a CNN for images) or Mlp (plain vectors)");
+        Architecture?.Validate(check.Inside(nameof(Architecture)));
+        Mlp?.Validate(check.Inside(nameof(Mlp)));
+        check.Accepts(EmbeddingSize >= 1, nameof(EmbeddingSize), EmbeddingSize, "at least 1");
+        if (EmbeddingActivation is { } activation)
+            check.Defined(activation, nameof(EmbeddingActivation));
+        check.Defined(Loss, nameof(Loss));
+        check.Defined(Mining, nameof(Mining));
+        check.Defined(Sampling, nameof(Sampling));
+        check.Defined(Distance, nameof(Distance));
+        if (Reduction is { } reduction)
+            check.Defined(reduction, nameof(Reduction));
+        check.Accepts(Margin >= 0 && double.IsFinite(Margin), nameof(Margin), Margin, "zero or a positive number");
+        check.Accepts(StepsPerEpoch is null or >= 1, nameof(StepsPerEpoch), StepsPerEpoch, "null (one pass) or at least 1");
+        check.Accepts(ClassesPerBatch >= 2, nameof(ClassesPerBatch), ClassesPerBatch, "at least 2 (negatives come from other classes)");
+        check.Accepts(SamplesPerClass >= 2, nameof(SamplesPerClass), SamplesPerClass, "at least 2 (positives come from the same class)");
+        check.Compatible(Mining == TripletMining.None || Sampling != TripletSampling.Shuffled || BatchSize >= 2, nameof(BatchSize),
+            BatchSize, nameof(Mining), Mining, "at least 2 rows per batch for mining (a batch needs a positive pair)");
+        check.Compatible(Mining != TripletMining.None || Sampling == TripletSampling.RandomTriplets, nameof(Mining), Mining,
+            nameof(Sampling), Sampling, "a Mining (SemiHard, BatchHard or BatchAll) for batches the sampler does not build as triplets; Mining None needs Sampling RandomTriplets");
+        check.Accepts(EarlyStoppingMetric != EarlyStoppingMetric.ValidationAccuracy, nameof(EarlyStoppingMetric),
+            EarlyStoppingMetric, "ValidationLoss (an embedding has no accuracy to watch)");
     }
 }

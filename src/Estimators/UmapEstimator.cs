@@ -19,10 +19,8 @@ public sealed class UmapEstimator : IEstimator<UmapTransformer>
     internal UmapEstimator(IHostEnvironment env, string outputColumnName, string inputColumnName, UmapOptions options)
     {
         _host = env.Register(nameof(UmapEstimator));
-        if (string.IsNullOrWhiteSpace(outputColumnName))
-            throw new ArgumentException("The output column name must not be empty.", nameof(outputColumnName));
-        if (string.IsNullOrWhiteSpace(inputColumnName))
-            throw new ArgumentException("The input column name must not be empty.", nameof(inputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         (_outputColumnName, _inputColumnName) = (outputColumnName, inputColumnName);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();

@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>How embedding distances are measured.</summary>
@@ -37,13 +39,10 @@ public sealed class EmbeddingEvaluationOptions
 
     internal void Validate()
     {
-        if (KnnNeighborCount < 1)
-            throw new ArgumentOutOfRangeException(nameof(KnnNeighborCount), $"KnnNeighborCount is {KnnNeighborCount}: expected 1 or more.");
-        if (!Enum.IsDefined(Distance))
-            throw new ArgumentOutOfRangeException(nameof(Distance), $"Distance {(int)Distance} is not an EmbeddingDistance.");
-        if (KMeansRestarts < 1)
-            throw new ArgumentOutOfRangeException(nameof(KMeansRestarts), $"KMeansRestarts is {KMeansRestarts}: expected 1 or more.");
-        if (KMeansMaxIterations < 1)
-            throw new ArgumentOutOfRangeException(nameof(KMeansMaxIterations), $"KMeansMaxIterations is {KMeansMaxIterations}: expected 1 or more.");
+        var check = OptionChecks.For(this);
+        check.Accepts(KnnNeighborCount is null or >= 1, nameof(KnnNeighborCount), KnnNeighborCount, "null (10) or at least 1");
+        check.Defined(Distance, nameof(Distance));
+        check.Accepts(KMeansRestarts >= 1, nameof(KMeansRestarts), KMeansRestarts, "at least 1");
+        check.Accepts(KMeansMaxIterations >= 1, nameof(KMeansMaxIterations), KMeansMaxIterations, "at least 1");
     }
 }

@@ -1,4 +1,5 @@
 using MlNetTriplet.Images;
+using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
@@ -34,19 +35,24 @@ public sealed record ImageAugmentation
     /// <summary>Chance of mirroring a photo left-right, in [0, 1]. Default 0.5.</summary>
     public double HorizontalFlipProbability { get; init; } = 0.5;
 
-    /// <summary>Throws naming the first option out of range; <paramref name="optionName"/> names this object.</summary>
-    internal void Validate(string optionName)
+    /// <summary>Throws naming the first option out of range; <paramref name="check"/> names this object as the user
+    /// reaches it.</summary>
+    internal void Validate(OptionChecks check)
     {
-        if (!(MinimumScale > 0 && MinimumScale <= MaximumScale && MaximumScale <= 1))
-            throw new ArgumentOutOfRangeException(optionName,
-                $"{optionName}.MinimumScale ({MinimumScale}) and MaximumScale ({MaximumScale}) must satisfy 0 < MinimumScale <= MaximumScale <= 1.");
-        if (!(MinimumAspectRatio > 0 && MinimumAspectRatio <= MaximumAspectRatio && double.IsFinite(MaximumAspectRatio)))
-            throw new ArgumentOutOfRangeException(optionName,
-                $"{optionName}.MinimumAspectRatio ({MinimumAspectRatio}) and MaximumAspectRatio ({MaximumAspectRatio}) must be finite and satisfy 0 < MinimumAspectRatio <= MaximumAspectRatio.");
-        if (!(HorizontalFlipProbability >= 0 && HorizontalFlipProbability <= 1))
-            throw new ArgumentOutOfRangeException(optionName,
-                $"{optionName}.HorizontalFlipProbability ({HorizontalFlipProbability}) must be in [0, 1].");
+        check.Accepts(MinimumScale is > 0 and <= 1 && double.IsFinite(MinimumScale), nameof(MinimumScale), MinimumScale, "a number in (0, 1]");
+        check.Accepts(MaximumScale is > 0 and <= 1, nameof(MaximumScale), MaximumScale, "a number in (0, 1]");
+        check.Compatible(MinimumScale <= MaximumScale, nameof(MinimumScale), MinimumScale, nameof(MaximumScale), MaximumScale,
+            "MinimumScale <= MaximumScale");
+        check.Accepts(MinimumAspectRatio > 0 && double.IsFinite(MinimumAspectRatio), nameof(MinimumAspectRatio),
+            MinimumAspectRatio, "a positive number");
+        check.Accepts(MaximumAspectRatio > 0 && double.IsFinite(MaximumAspectRatio), nameof(MaximumAspectRatio),
+            MaximumAspectRatio, "a positive number");
+        check.Compatible(MinimumAspectRatio <= MaximumAspectRatio, nameof(MinimumAspectRatio), MinimumAspectRatio,
+            nameof(MaximumAspectRatio), MaximumAspectRatio, "MinimumAspectRatio <= MaximumAspectRatio");
+        check.Accepts(HorizontalFlipProbability is >= 0 and <= 1, nameof(HorizontalFlipProbability), HorizontalFlipProbability,
+            "a number in [0, 1]");
     }
+
     /// <summary>The crop and flip of one photo of <paramref name="width"/> x <paramref name="height"/> pixels,
     /// resized to <paramref name="geometry"/>'s input height x width: torchvision's
     /// <c>RandomResizedCrop.get_params</c> (ten tries at a random area and log-uniform aspect ratio, then the centre

@@ -11,13 +11,16 @@ internal sealed class ImageFolderRow
 /// <summary>Lists the photos of a folder with one sub-folder per class, in a fixed order: classes by ordinal name,
 /// then files by folder and name (ordinal), as torchvision's <c>ImageFolder</c> walks them (<c>sorted(os.walk)</c>).
 /// Hidden files and folders (names starting with '.', e.g. <c>.ipynb_checkpoints</c>, which <c>ImageFolder</c> would
-/// take for a class) are ignored; files whose extension is not an image one are skipped and counted.</summary>
+/// take for a class) are ignored; files whose extension is not an image one are skipped and counted. A class folder
+/// without images is refused: it would otherwise silently become a class with no rows. With <c>checkImages</c>, every
+/// image is decoded once and the unreadable ones are left out (listed in the summary), so every later pass over the
+/// photos (training, evaluation, explanations) sees the same readable set.</summary>
 internal static class ImageFolderScanner
 {
     private const int SkippedExamples = 10;
 
     public static (List<ImageFolderRow> Rows, ImageFolderSummary Summary) Scan(string folder, bool recursive,
-        IEnumerable<string>? imageExtensions)
+        IEnumerable<string>? imageExtensions, bool checkImages = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var extensions = Extensions(imageExtensions);
@@ -59,7 +62,33 @@ internal static class ImageFolderScanner
         if (rows.Count == 0)
             throw new InvalidDataException(
                 $"Image folder '{full}' has class sub-folders ({string.Join(", ", classes.Select(c => $"'{c}'"))}) but no image files{(recursive ? "" : " directly in them")} (extensions {string.Join(", ", extensions.Order(StringComparer.Ordinal))}); {skippedCount} other file{(skippedCount == 1 ? " was" : "s were")} skipped.");
-        return (rows, new ImageFolderSummary(full, classes, counts, skippedCount, skipped));
+        var empty = classes.Where((_, c) => counts[c] == 0).ToList();
+        if (empty.Count > 0)
+            throw new InvalidDataException(
+                $"Class folder{(empty.Count == 1 ? "" : "s")} {string.Join(", ", empty.Select(c => $"'{Path.Combine(full, c)}'"))} of image folder '{full}' hold{(empty.Count == 1 ? "s" : "")} no image file{(recursive ? "" : " directly")}: a class without images cannot be learnt. Add images, or remove the folder.");
+        var unreadable = checkImages ? LeaveOutUnreadable(rows, classes, counts, full) : [];
+        return (rows, new ImageFolderSummary(full, classes, counts, skippedCount, skipped) { UnreadableImages = unreadable });
+    }
+
+    /// <summary>Decodes every image once (in parallel, at the smallest scale) and removes the unreadable ones from
+    /// <paramref name="rows"/> and <paramref name="counts"/>; a class left without a readable image is refused.</summary>
+    private static List<UnreadableImageFile> LeaveOutUnreadable(List<ImageFolderRow> rows, List<string> classes, int[] counts,
+        string folder)
+    {
+        var bad = ImageFileCheck.FindUnreadable(rows.Select(r => r.ImagePath).ToList(), ImageWorkers.Alone);
+        var labels = bad.Select(b => rows[b.Row].Label).ToList();
+        foreach (var b in bad.Reverse())
+        {
+            counts[classes.IndexOf(rows[b.Row].Label)]--;
+            rows.RemoveAt(b.Row);
+        }
+        var lost = classes.Where((_, c) => counts[c] == 0).ToHashSet();
+        if (lost.Count > 0)
+            throw new InvalidDataException(
+                $"Class folder{(lost.Count == 1 ? "" : "s")} {string.Join(", ", lost.Select(c => $"'{Path.Combine(folder, c)}'"))} of image folder '{folder}' hold{(lost.Count == 1 ? "s" : "")} no readable image: " +
+                string.Join("; ", bad.Where((_, i) => lost.Contains(labels[i])).Take(5).Select(b => $"'{b.Path}': {b.Reason}")) +
+                ". Add readable images, or remove the folder.");
+        return bad.Select(b => new UnreadableImageFile(b.Path, b.Reason)).ToList();
     }
 
     /// <summary>The extensions that count as images, with their dot, compared case-insensitively.</summary>

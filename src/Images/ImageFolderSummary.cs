@@ -10,6 +10,10 @@ namespace MlNetTriplet;
 public sealed record ImageFolderSummary(string Folder, IReadOnlyList<string> Classes, IReadOnlyList<int> ImagesPerClass,
     int SkippedFileCount, IReadOnlyList<string> SkippedFiles)
 {
+    /// <summary>Image files left out because they cannot be decoded (empty, truncated, not an image), with why; empty
+    /// unless the folder was loaded with <c>checkImages</c>.</summary>
+    public IReadOnlyList<UnreadableImageFile> UnreadableImages { get; init; } = [];
+
     /// <summary>Image files in all classes: the rows of the loaded data.</summary>
     public int ImageCount => ImagesPerClass.Sum();
 
@@ -20,6 +24,13 @@ public sealed record ImageFolderSummary(string Folder, IReadOnlyList<string> Cla
         string classes = string.Join(", ", Classes.Select((c, i) => $"{c} {ImagesPerClass[i]}"));
         string skipped = SkippedFileCount == 0 ? ""
             : $"; {SkippedFileCount} file{(SkippedFileCount == 1 ? "" : "s")} skipped (not an image extension), e.g. '{SkippedFiles[0]}'";
-        return $"{ImageCount} images in {Classes.Count} classes ({classes}) in '{Folder}'{skipped}";
+        string unreadable = UnreadableImages.Count == 0 ? ""
+            : $"; {UnreadableImages.Count} unreadable image{(UnreadableImages.Count == 1 ? "" : "s")} left out, e.g. '{UnreadableImages[0].Path}' ({UnreadableImages[0].Reason})";
+        return $"{ImageCount} images in {Classes.Count} classes ({classes}) in '{Folder}'{skipped}{unreadable}";
     }
 }
+
+/// <summary>An image file that cannot be decoded.</summary>
+/// <param name="Path">The file, as a full path.</param>
+/// <param name="Reason">Why, e.g. "the file is empty".</param>
+public sealed record UnreadableImageFile(string Path, string Reason);

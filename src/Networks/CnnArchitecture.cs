@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>Non-linearity after a convolution or dense layer.</summary>
@@ -72,6 +74,19 @@ public sealed record ConvBlock
 
     /// <summary>Dropout probability after pooling. Default 0.</summary>
     public float Dropout { get; init; }
+
+    internal void Validate(OptionChecks check)
+    {
+        check.Accepts(Filters >= 1, nameof(Filters), Filters, "at least 1");
+        check.Accepts(KernelSize >= 1, nameof(KernelSize), KernelSize, "at least 1");
+        check.Accepts(Stride >= 1, nameof(Stride), Stride, "at least 1");
+        check.Accepts(Padding is null or >= 0, nameof(Padding), Padding, "null (half the kernel) or zero or more");
+        check.Compatible(!SamePadding || Stride == 1, nameof(SamePadding), SamePadding, nameof(Stride), Stride, "Stride 1 with SamePadding");
+        check.Defined(Activation, nameof(Activation));
+        check.Defined(Pooling, nameof(Pooling));
+        check.Accepts(Pooling == Pooling.None || PoolSize >= 1, nameof(PoolSize), PoolSize, "at least 1");
+        check.Accepts(Dropout is >= 0 and < 1, nameof(Dropout), Dropout, "a number in [0, 1)");
+    }
 }
 
 /// <summary>A convolutional network: blocks, then a head. The default is the zalando Fashion-MNIST baseline
@@ -94,29 +109,17 @@ public sealed record CnnArchitecture
     /// <see cref="CnnHead.GlobalAveragePool"/> head). Default 0.25.</summary>
     public float HeadDropout { get; init; } = 0.25f;
 
-    internal void Validate()
+    /// <summary>Throws naming the first invalid option; <paramref name="check"/> names this object as the user reaches it
+    /// (default: "CnnArchitecture").</summary>
+    internal void Validate(OptionChecks? check = null)
     {
-        if (Blocks is null || Blocks.Count == 0)
-            throw new ArgumentException("CnnArchitecture.Blocks must hold at least one ConvBlock.", nameof(Blocks));
+        var c = check ?? new OptionChecks(nameof(CnnArchitecture));
+        c.Accepts(Blocks is { Count: > 0 }, nameof(Blocks), Blocks, "at least one ConvBlock");
         for (int i = 0; i < Blocks.Count; i++)
-        {
-            var b = Blocks[i] ?? throw new ArgumentException($"CnnArchitecture.Blocks[{i}] is null.", nameof(Blocks));
-            string at = $"CnnArchitecture.Blocks[{i}]";
-            Require(b.Filters >= 1, $"{at}.Filters must be at least 1 (got {b.Filters}).");
-            Require(b.KernelSize >= 1, $"{at}.KernelSize must be at least 1 (got {b.KernelSize}).");
-            Require(b.Stride >= 1, $"{at}.Stride must be at least 1 (got {b.Stride}).");
-            Require(b.Padding is null or >= 0, $"{at}.Padding must be null (same) or non-negative (got {b.Padding}).");
-            Require(!b.SamePadding || b.Stride == 1, $"{at}.SamePadding needs Stride 1 (got {b.Stride}).");
-            Require(b.Pooling == Pooling.None || b.PoolSize >= 1, $"{at}.PoolSize must be at least 1 (got {b.PoolSize}).");
-            Require(b.Dropout is >= 0 and < 1, $"{at}.Dropout must be in [0, 1) (got {b.Dropout}).");
-        }
-        Require(DenseUnits is not null && DenseUnits.All(u => u >= 1), "CnnArchitecture.DenseUnits must all be at least 1.");
-        Require(HeadDropout is >= 0 and < 1, $"CnnArchitecture.HeadDropout must be in [0, 1) (got {HeadDropout}).");
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-            throw new ArgumentException(message);
+            c.Required(Blocks[i], $"{nameof(Blocks)}[{i}]", "a ConvBlock").Validate(c.Inside($"{nameof(Blocks)}[{i}]"));
+        c.Defined(Head, nameof(Head));
+        c.Accepts(DenseUnits is not null && DenseUnits.All(u => u >= 1), nameof(DenseUnits), DenseUnits, "widths of at least 1 (possibly none)");
+        c.Defined(DenseActivation, nameof(DenseActivation));
+        c.Accepts(HeadDropout is >= 0 and < 1, nameof(HeadDropout), HeadDropout, "a number in [0, 1)");
     }
 }

@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using System.Text.Json.Serialization;
 using MlNetTriplet.Native;
 using TorchSharp;
@@ -53,4 +54,18 @@ internal sealed record EmbeddingNetworkSpec(int InputSize, ImageShape? ImageShap
     /// <summary>Shape of one input row as the network takes it: C x H x W for a CNN, the vector for an MLP.</summary>
     [JsonIgnore]
     public long[] RowShape => ImageShape is { } s && Cnn is not null ? [s.Channels, s.Height, s.Width] : [InputSize];
+
+    /// <summary>Throws naming the first value the network cannot be built from (a damaged or edited model zip).</summary>
+    public void Check(OptionChecks check)
+    {
+        check.Accepts(InputSize >= 1, "inputs", InputSize, "at least 1");
+        ImageShape?.Validate(check, nameof(ImageShape));
+        check.Compatible(Cnn is null || Mlp is null, "Mlp", Mlp is null ? null : OptionChecks.Set, "Architecture",
+            Cnn is null ? null : OptionChecks.Set, "one of them");
+        Cnn?.Validate(check.Inside("Architecture"));
+        Mlp?.Validate(check.Inside("Mlp"));
+        check.Accepts(EmbeddingSize >= 1, nameof(EmbeddingSize), EmbeddingSize, "at least 1");
+        if (EmbeddingActivation is { } activation)
+            check.Defined(activation, nameof(EmbeddingActivation));
+    }
 }

@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>A feed-forward network for feature vectors: optional input dropout, then per hidden layer a linear layer,
@@ -21,16 +23,15 @@ public sealed record MlpArchitecture
     /// least two rows. Default false.</summary>
     public bool BatchNorm { get; init; }
 
-    internal void Validate()
+    /// <summary>Throws naming the first invalid option; <paramref name="check"/> names this object as the user reaches it
+    /// (default: "MlpArchitecture").</summary>
+    internal void Validate(OptionChecks? check = null)
     {
-        if (HiddenLayers is null || HiddenLayers.Any(u => u < 1))
-            throw new ArgumentException("MlpArchitecture.HiddenLayers must be a list of widths of at least 1 (it may be empty: a linear model).",
-                nameof(HiddenLayers));
-        if (InputDropout is < 0 or >= 1)
-            throw new ArgumentException($"MlpArchitecture.InputDropout must be in [0, 1) (got {InputDropout}).", nameof(InputDropout));
-        if (HiddenDropout is < 0 or >= 1)
-            throw new ArgumentException($"MlpArchitecture.HiddenDropout must be in [0, 1) (got {HiddenDropout}).", nameof(HiddenDropout));
-        if (!Enum.IsDefined(Activation))
-            throw new ArgumentException($"MlpArchitecture.Activation {Activation} is not a known activation.", nameof(Activation));
+        var c = check ?? new OptionChecks(nameof(MlpArchitecture));
+        c.Accepts(HiddenLayers is not null && HiddenLayers.All(u => u >= 1), nameof(HiddenLayers), HiddenLayers,
+            "widths of at least 1 (none makes a linear model)");
+        c.Defined(Activation, nameof(Activation));
+        c.Accepts(InputDropout is >= 0 and < 1, nameof(InputDropout), InputDropout, "a number in [0, 1)");
+        c.Accepts(HiddenDropout is >= 0 and < 1, nameof(HiddenDropout), HiddenDropout, "a number in [0, 1)");
     }
 }

@@ -97,8 +97,14 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
         ctx.CheckAtModel(Version);
         try
         {
-            return JsonSerializer.Deserialize<TDescription>(ctx.Reader.ReadString(), Json)
-                   ?? throw new InvalidDataException("empty description");
+            var description = JsonSerializer.Deserialize<TDescription>(ctx.Reader.ReadString(), Json)
+                              ?? throw new InvalidDataException("empty description");
+            (description as ISavedOptions)?.Check();
+            return description;
+        }
+        catch (ArgumentException e)
+        {
+            throw Corrupt(e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message, e);
         }
         catch (Exception e) when (e is JsonException or EndOfStreamException or InvalidDataException)
         {

@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>Built-in distances for the UMAP neighbour graph (umap-learn's <c>metric</c>).</summary>
@@ -96,36 +98,24 @@ public sealed class UmapOptions
 
     internal ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = MaxThreads ?? -1 };
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>Throws naming the first invalid option, in <see cref="OptionChecks"/>' form.</summary>
     internal void Validate()
     {
-        if (NeighborCount < 2)
-            throw new ArgumentException($"UmapOptions.NeighborCount is {NeighborCount}: expected at least 2.", nameof(NeighborCount));
-        if (ComponentCount < 1)
-            throw new ArgumentException($"UmapOptions.ComponentCount is {ComponentCount}: expected at least 1.", nameof(ComponentCount));
-        if (!(Spread > 0f) || !float.IsFinite(Spread))
-            throw new ArgumentException($"UmapOptions.Spread is {Spread}: expected a positive finite value.", nameof(Spread));
-        if (!(MinDistance >= 0f) || !float.IsFinite(MinDistance))
-            throw new ArgumentException($"UmapOptions.MinDistance is {MinDistance}: expected a finite value >= 0.", nameof(MinDistance));
-        if (MinDistance > Spread)
-            throw new ArgumentException(
-                $"UmapOptions.MinDistance ({MinDistance}) is larger than Spread ({Spread}): expected MinDistance <= Spread.",
-                nameof(MinDistance));
-        if (EpochCount is < 1)
-            throw new ArgumentException($"UmapOptions.EpochCount is {EpochCount}: expected at least 1 or null.", nameof(EpochCount));
-        if (NegativeSampleRate < 0)
-            throw new ArgumentException($"UmapOptions.NegativeSampleRate is {NegativeSampleRate}: expected >= 0.", nameof(NegativeSampleRate));
-        if (!(LearningRate > 0f) || !float.IsFinite(LearningRate))
-            throw new ArgumentException($"UmapOptions.LearningRate is {LearningRate}: expected a positive finite value.", nameof(LearningRate));
-        if (!(LocalConnectivity >= 0f) || !float.IsFinite(LocalConnectivity))
-            throw new ArgumentException($"UmapOptions.LocalConnectivity is {LocalConnectivity}: expected a finite value >= 0.", nameof(LocalConnectivity));
-        if (!(SetOpMixRatio >= 0f && SetOpMixRatio <= 1f))
-            throw new ArgumentException($"UmapOptions.SetOpMixRatio is {SetOpMixRatio}: expected a value in [0, 1].", nameof(SetOpMixRatio));
-        if (!(RepulsionStrength >= 0f) || !float.IsFinite(RepulsionStrength))
-            throw new ArgumentException($"UmapOptions.RepulsionStrength is {RepulsionStrength}: expected a finite value >= 0.", nameof(RepulsionStrength));
-        if (MaxThreads is < 1)
-            throw new ArgumentException($"UmapOptions.MaxThreads is {MaxThreads}: expected at least 1 or null.", nameof(MaxThreads));
-        if (!Enum.IsDefined(Metric))
-            throw new ArgumentException($"UmapOptions.Metric is {(int)Metric}: not a UmapMetric value.", nameof(Metric));
+        var check = OptionChecks.For(this);
+        check.Accepts(NeighborCount >= 2, nameof(NeighborCount), NeighborCount, "at least 2");
+        check.Accepts(ComponentCount >= 1, nameof(ComponentCount), ComponentCount, "at least 1");
+        check.Accepts(Spread > 0f && float.IsFinite(Spread), nameof(Spread), Spread, "a positive number");
+        check.Accepts(MinDistance >= 0f && float.IsFinite(MinDistance), nameof(MinDistance), MinDistance, "zero or a positive number");
+        check.Compatible(MinDistance <= Spread, nameof(MinDistance), MinDistance, nameof(Spread), Spread, "MinDistance <= Spread");
+        check.Defined(Metric, nameof(Metric));
+        check.Accepts(EpochCount is null or >= 1, nameof(EpochCount), EpochCount, "null (200 or 500 by size) or at least 1");
+        check.Accepts(NegativeSampleRate >= 0, nameof(NegativeSampleRate), NegativeSampleRate, "zero or more");
+        check.Accepts(LearningRate > 0f && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive number");
+        check.Accepts(LocalConnectivity >= 0f && float.IsFinite(LocalConnectivity), nameof(LocalConnectivity), LocalConnectivity,
+            "zero or a positive number");
+        check.Accepts(SetOpMixRatio is >= 0f and <= 1f, nameof(SetOpMixRatio), SetOpMixRatio, "a number in [0, 1]");
+        check.Accepts(RepulsionStrength >= 0f && float.IsFinite(RepulsionStrength), nameof(RepulsionStrength), RepulsionStrength,
+            "zero or a positive number");
+        check.Accepts(MaxThreads is null or >= 1, nameof(MaxThreads), MaxThreads, "null (every core) or at least 1");
     }
 }

@@ -27,10 +27,7 @@ public static class CamGallery
     {
         ArgumentNullException.ThrowIfNull(data);
         var o = options ?? new CamGalleryOptions();
-        if (o.MaxImages < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), o.MaxImages, "Option MaxImages must be at least 1.");
-        if (o.Selection != CamGallerySelection.All && o.LabelColumnName is null)
-            throw new ArgumentException($"Selection {o.Selection} compares with the true label: set LabelColumnName.", nameof(options));
+        o.Validate();
         var rows = Read(data, o);
         if (rows.Count == 0)
             return 0;

@@ -1,3 +1,5 @@
+using MlNetTriplet.Checks;
+
 namespace MlNetTriplet;
 
 /// <summary>Which rows a <see cref="CamGallery"/> shows.</summary>
@@ -47,4 +49,20 @@ public sealed class CamGalleryOptions
 
     /// <summary>Text above the grid; none when null. Default null.</summary>
     public string? Title { get; set; }
+
+    internal void Validate()
+    {
+        var check = OptionChecks.For(this);
+        check.ColumnName(ImageColumnName, nameof(ImageColumnName));
+        check.ColumnName(MapColumnName, nameof(MapColumnName), optional: true);
+        check.ColumnName(LabelColumnName, nameof(LabelColumnName), optional: true);
+        check.ColumnName(BoxColumnName, nameof(BoxColumnName), optional: true);
+        check.Defined(Selection, nameof(Selection));
+        check.Compatible(Selection == CamGallerySelection.All || LabelColumnName is not null, nameof(Selection), Selection,
+            nameof(LabelColumnName), LabelColumnName, "a LabelColumnName to compare with, or Selection All");
+        check.Accepts(MaxImages >= 1, nameof(MaxImages), MaxImages, "at least 1");
+        check.Accepts(Columns >= 0, nameof(Columns), Columns, "0 (automatic) or more");
+        check.Accepts(TileSize == 0 || TileSize >= 16, nameof(TileSize), TileSize, "0 (192 pixels) or at least 16");
+        check.Accepts(ImageWeight is >= 0 and <= 1, nameof(ImageWeight), ImageWeight, "a number in [0, 1]");
+    }
 }

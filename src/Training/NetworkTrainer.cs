@@ -26,7 +26,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
     public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation,
         ITrainingObjective objective, TrainableParts? parts = null)
     {
-        options.CheckValidationAvailable(validation is not null);
+        options.CheckBeforeFit(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
             throw new InvalidOperationException("EarlyStoppingMetric.ValidationAccuracy needs a classifier.");
         using var channel = host.Start("Training");

@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using MlNetTriplet.Training;
 
 namespace MlNetTriplet;
@@ -131,37 +132,43 @@ public abstract class NetworkTrainingOptions
 
     internal virtual void Validate()
     {
-        Check(NumberOfEpochs >= 1, nameof(NumberOfEpochs), "must be at least 1");
-        Check(BatchSize >= 1, nameof(BatchSize), "must be at least 1");
-        Check(InferenceBatchSize >= 1, nameof(InferenceBatchSize), "must be at least 1");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "must be a positive number");
-        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), "must be in [0, 1)");
-        Check(LearningRateDecay > 0 && LearningRateDecay <= 1, nameof(LearningRateDecay), "must be in (0, 1]");
-        Check(LearningRateStepEpochs >= 1, nameof(LearningRateStepEpochs), "must be at least 1");
-        Check(L1 >= 0 && double.IsFinite(L1), nameof(L1), "must be zero or positive");
-        Check(L2 >= 0 && double.IsFinite(L2), nameof(L2), "must be zero or positive");
-        Check(GradientClipValue is null or > 0, nameof(GradientClipValue), "must be positive when set");
-        Check(GradientClipNorm is null or > 0, nameof(GradientClipNorm), "must be positive when set");
-        Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "must be in [0, 1)");
-        Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "must be zero (off) or positive");
-        Check(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must be zero or positive");
-        Check(!ResumeFromCheckpoint || CheckpointDirectory is not null, nameof(ResumeFromCheckpoint),
-            "needs CheckpointDirectory");
-        Check(Devices.IsKnown(Device), nameof(Device),
-            $"must be \"cpu\", \"cuda\" or \"cuda:N\" (a TorchSharp device; got \"{Device}\")");
+        var check = OptionChecks.For(this);
+        check.Accepts(NumberOfEpochs >= 1, nameof(NumberOfEpochs), NumberOfEpochs, "at least 1");
+        check.Accepts(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+        check.Accepts(InferenceBatchSize >= 1, nameof(InferenceBatchSize), InferenceBatchSize, "at least 1");
+        check.Defined(Optimizer, nameof(Optimizer));
+        check.Accepts(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive number");
+        check.Accepts(Momentum is >= 0 and < 1, nameof(Momentum), Momentum, "a number in [0, 1)");
+        check.Defined(LearningRateSchedule, nameof(LearningRateSchedule));
+        check.Accepts(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), LearningRateDecay, "a number in (0, 1]");
+        check.Accepts(LearningRateStepEpochs >= 1, nameof(LearningRateStepEpochs), LearningRateStepEpochs, "at least 1");
+        check.Accepts(L1 >= 0 && double.IsFinite(L1), nameof(L1), L1, "zero or a positive number");
+        check.Accepts(L2 >= 0 && double.IsFinite(L2), nameof(L2), L2, "zero or a positive number");
+        check.Accepts(GradientClipValue is null || (GradientClipValue > 0 && double.IsFinite(GradientClipValue.Value)),
+            nameof(GradientClipValue), GradientClipValue, "null (off) or a positive number");
+        check.Accepts(GradientClipNorm is null || (GradientClipNorm > 0 && double.IsFinite(GradientClipNorm.Value)),
+            nameof(GradientClipNorm), GradientClipNorm, "null (off) or a positive number");
+        check.Accepts(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), ValidationFraction, "a number in [0, 1)");
+        check.Accepts(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or more epochs");
+        check.Accepts(EarlyStoppingMinDelta >= 0 && double.IsFinite(EarlyStoppingMinDelta), nameof(EarlyStoppingMinDelta),
+            EarlyStoppingMinDelta, "zero or a positive number");
+        check.Defined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
+        check.Accepts(CheckpointDirectory is null || !string.IsNullOrWhiteSpace(CheckpointDirectory), nameof(CheckpointDirectory),
+            CheckpointDirectory, "null (no checkpoints) or a folder path");
+        check.Compatible(!ResumeFromCheckpoint || CheckpointDirectory is not null, nameof(ResumeFromCheckpoint), ResumeFromCheckpoint,
+            nameof(CheckpointDirectory), CheckpointDirectory, "a CheckpointDirectory to resume from");
+        check.Accepts(Devices.IsKnown(Device), nameof(Device), Device, "\"cpu\", \"cuda\" or \"cuda:N\" (a TorchSharp device)");
     }
 
-    /// <summary>Early stopping watches validation figures: estimators call this before reading any data.</summary>
-    internal void CheckValidationAvailable(bool hasValidationData)
+    /// <summary>What <c>Fit</c> checks before reading any data: early stopping watches validation figures, and a
+    /// checkpoint folder must be a folder.</summary>
+    internal void CheckBeforeFit(bool hasValidationData)
     {
-        if (EarlyStoppingPatience > 0 && !hasValidationData)
-            throw new InvalidOperationException(
-                "Early stopping needs validation data: set ValidationFraction or pass a validation set to Fit.");
-    }
-
-    private protected static void Check(bool condition, string option, string expectation)
-    {
-        if (!condition)
-            throw new ArgumentOutOfRangeException(option, $"Option {option} {expectation}.");
+        var check = OptionChecks.For(this);
+        check.Compatible(EarlyStoppingPatience == 0 || hasValidationData, nameof(EarlyStoppingPatience), EarlyStoppingPatience,
+            nameof(ValidationFraction), ValidationFraction, "validation data for early stopping: set ValidationFraction or pass a validation set to Fit");
+        if (CheckpointDirectory is not null && File.Exists(CheckpointDirectory))
+            throw new ArgumentException(check.Message(nameof(CheckpointDirectory), CheckpointDirectory,
+                "a folder (it is an existing file)"), nameof(CheckpointDirectory));
     }
 }

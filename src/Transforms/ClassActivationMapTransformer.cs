@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -43,11 +44,19 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
     /// <summary>What is persisted besides the classifier.</summary>
     internal sealed record Description(CamMethod Method, CamTargetKind TargetKind, string? TargetLabel, string? LayerName,
         string OutputColumnName, string ExplainedLabelColumnName, string? BoxColumnName, float BoxThreshold,
-        string? PreparedImageColumnName, int BatchSize)
+        string? PreparedImageColumnName, int BatchSize) : ISavedOptions
     {
         public static Description From(ClassActivationMapOptions o, int batchSize) =>
             new(o.Method, o.Target.Kind, o.Target.Label, o.LayerName, o.OutputColumnName, o.ExplainedLabelColumnName,
                 o.BoxColumnName, o.BoxThreshold, o.PreparedImageColumnName, o.BatchSize ?? batchSize);
+
+        /// <summary>The saved values, checked as the options they came from.</summary>
+        public void Check() => new ClassActivationMapOptions
+        {
+            Method = Method, Target = CamTarget.PredictedClass, LayerName = LayerName, OutputColumnName = OutputColumnName,
+            ExplainedLabelColumnName = ExplainedLabelColumnName, BoxColumnName = BoxColumnName, BoxThreshold = BoxThreshold,
+            PreparedImageColumnName = PreparedImageColumnName, BatchSize = BatchSize,
+        }.Validate();
     }
 
     private protected override NetworkMapping Mapping { get; }

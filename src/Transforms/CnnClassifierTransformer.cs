@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -52,7 +53,18 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
     /// <remarks><paramref name="Photos"/>: trained on a photo column (paths or LoadImages images), which inference then
     /// reads the same way; false (and absent from zips before photos) for vectors.</remarks>
     internal sealed record Description(string FeatureColumnName, ImageShape ImageShape, CnnArchitecture Architecture,
-        int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History, bool Photos = false);
+        int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History, bool Photos = false) : ISavedOptions
+    {
+        public void Check()
+        {
+            var check = new OptionChecks("CnnClassifierTrainer.Options");
+            check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+            ImageShape.Validate(check, nameof(ImageShape));
+            check.Required(Architecture, nameof(Architecture), "a CnnArchitecture").Validate(check.Inside(nameof(Architecture)));
+            check.Accepts(ClassCount >= 2, "classes", ClassCount, "at least 2");
+            ISavedOptions.CheckInference(check, InferenceBatchSize, Device);
+        }
+    }
 
     /// <summary>Name of the input column holding the C x H x W images.</summary>
     public string FeatureColumnName => _description.FeatureColumnName;

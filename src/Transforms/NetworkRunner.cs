@@ -13,6 +13,7 @@ internal sealed class NetworkRunner : IBatchMapper, IDisposable
     private readonly Func<Tensor, Tensor> _infer;
     private readonly Device _device;
     private readonly Lock _lock = new();
+    private bool _disposed;
 
     /// <param name="module">The trained network (owned: disposed with the runner).</param>
     /// <param name="rowShape">Shape of one input row.</param>
@@ -40,6 +41,10 @@ internal sealed class NetworkRunner : IBatchMapper, IDisposable
         long[] shape = [rows, .. _rowShape];
         lock (_lock)
         {
+            // Without this, libtorch's own "Tensor invalid -- empty handle" would be the message.
+            if (_disposed)
+                throw new ObjectDisposedException(nameof(NetworkTransformer),
+                    "This model was disposed, which freed its network: predict before disposing it, or load the model again (mlContext.Model.Load).");
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var x = tensor(input.AsMemory(0, rows * InputWidth), shape).to(_device);
@@ -48,5 +53,12 @@ internal sealed class NetworkRunner : IBatchMapper, IDisposable
         }
     }
 
-    public void Dispose() => _module.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _module.Dispose();
+        }
+    }
 }

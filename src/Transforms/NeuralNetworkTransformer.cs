@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -44,7 +45,19 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, int FeatureCount, MlpArchitecture Architecture,
-        ClassifierKind Kind, int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History);
+        ClassifierKind Kind, int ClassCount, int InferenceBatchSize, string Device, TrainingHistory? History) : ISavedOptions
+    {
+        public void Check()
+        {
+            var check = new OptionChecks(nameof(NeuralNetworkOptions));
+            check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+            check.Accepts(FeatureCount >= 1, "features", FeatureCount, "at least 1");
+            check.Required(Architecture, nameof(Architecture), "an MlpArchitecture").Validate(check.Inside(nameof(Architecture)));
+            check.Defined(Kind, "kind");
+            check.Accepts(ClassCount >= 2, "classes", ClassCount, "at least 2");
+            ISavedOptions.CheckInference(check, InferenceBatchSize, Device);
+        }
+    }
 
     /// <summary>Name of the input feature vector column.</summary>
     public string FeatureColumnName => _description.FeatureColumnName;

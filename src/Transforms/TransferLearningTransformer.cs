@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -40,7 +41,20 @@ public sealed class TransferLearningTransformer : NetworkTransformer
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string ImageColumnName, BackboneSpec Backbone, int ClassCount, float HeadDropout,
         TransferMode Mode, string? FeaturesColumnName, int SkippedImageCount, int InferenceBatchSize, string Device,
-        TrainingHistory? History);
+        TrainingHistory? History) : ISavedOptions
+    {
+        public void Check()
+        {
+            var check = new OptionChecks("TransferLearningTrainer.Options");
+            check.ColumnName(ImageColumnName, nameof(ImageColumnName));
+            check.ColumnName(FeaturesColumnName, nameof(FeaturesColumnName), optional: true);
+            check.Required(Backbone, nameof(Backbone), "the backbone's description");
+            check.Accepts(ClassCount >= 2, "classes", ClassCount, "at least 2");
+            check.Accepts(HeadDropout is >= 0 and < 1, nameof(HeadDropout), HeadDropout, "a number in [0, 1)");
+            check.Defined(Mode, nameof(Mode));
+            ISavedOptions.CheckInference(check, InferenceBatchSize, Device);
+        }
+    }
 
     /// <summary>Name of the photo column the model reads.</summary>
     public string ImageColumnName => _description.ImageColumnName;

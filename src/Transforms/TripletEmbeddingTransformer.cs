@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -35,7 +36,17 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
 
     /// <summary>What is persisted besides the weights.</summary>
     internal sealed record Description(string FeatureColumnName, string OutputColumnName, EmbeddingNetworkSpec Network,
-        int InferenceBatchSize, string Device, TrainingHistory? History);
+        int InferenceBatchSize, string Device, TrainingHistory? History) : ISavedOptions
+    {
+        public void Check()
+        {
+            var check = new OptionChecks(nameof(TripletEmbeddingOptions));
+            check.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
+            check.ColumnName(OutputColumnName, nameof(OutputColumnName));
+            check.Required(Network, "network", "the network's description").Check(check);
+            ISavedOptions.CheckInference(check, InferenceBatchSize, Device);
+        }
+    }
 
     /// <summary>Name of the input column.</summary>
     public string FeatureColumnName => _description.FeatureColumnName;

@@ -1,3 +1,4 @@
+using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -35,7 +36,16 @@ public sealed class UmapTransformer : BatchedTransformer
     private protected override NetworkMapping Mapping { get; }
 
     /// <summary>What is persisted besides the model.</summary>
-    internal sealed record Description(string InputColumnName, string OutputColumnName, int? MaxThreads);
+    internal sealed record Description(string InputColumnName, string OutputColumnName, int? MaxThreads) : ISavedOptions
+    {
+        public void Check()
+        {
+            var check = new OptionChecks(nameof(UmapOptions));
+            check.ColumnName(InputColumnName, "inputColumnName");
+            check.ColumnName(OutputColumnName, "outputColumnName");
+            check.Accepts(MaxThreads is null or >= 1, nameof(MaxThreads), MaxThreads, "null (every core) or at least 1");
+        }
+    }
 
     /// <summary>Name of the <c>Vector&lt;Single&gt;</c> column projected.</summary>
     public string InputColumnName => _description.InputColumnName;

@@ -169,6 +169,63 @@ public sealed class WeightFileTests
     }
 
     [TestMethod]
+    public void Load_TorchSharpFileWith4KBFlipped_RefusedAsDamaged()
+    {
+        // TorchSharp's format has no checksum: the reader sees well-formed tensors, with 1,024 weights of a convolution
+        // whose bits are all flipped.
+        using var network = ResNet18WithStatistics();
+        string path = Save(network, ".dat");
+        byte[] bytes = File.ReadAllBytes(path);
+        byte[] name = System.Text.Encoding.UTF8.GetBytes("layer3.0.conv1.weight");
+        int at = bytes.AsSpan().IndexOf(name) + name.Length + 64;
+        for (int i = at; i < at + 4096; i++)
+            bytes[i] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => BackboneModule.Load(PretrainedBackbone.FromFile(BackboneArchitecture.ResNet18, path)));
+        StringAssert.Contains(e.Message, $"The weights in '{path}' hold values no trained network has: layer3.0.conv1.weight holds a value of magnitude");
+        StringAssert.Contains(e.Message, "The file is damaged");
+    }
+
+    [TestMethod]
+    public void Load_NegativeRunningVariance_RefusedNamingTheTensor()
+    {
+        using var network = ResNet18WithStatistics();
+        var state = network.state_dict().ToDictionary(e => e.Key, e => e.Value);
+        using (no_grad())
+            state["layer1.1.bn2.running_var"][3] = -0.5f;
+        string path = Path.Combine(_directory, "negative.safetensors");
+        Safetensors.SaveStateDict(path, state);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => BackboneModule.Load(PretrainedBackbone.FromFile(BackboneArchitecture.ResNet18, path)));
+        StringAssert.Contains(e.Message, "layer1.1.bn2.running_var holds a negative variance");
+    }
+
+    [TestMethod]
+    public void Load_NaNInAWeight_RefusedNamingTheTensor()
+    {
+        using var network = ResNet18WithStatistics();
+        var state = network.state_dict().ToDictionary(e => e.Key, e => e.Value);
+        using (no_grad())
+            state["layer2.0.conv1.weight"][0, 0, 0, 0] = float.NaN;
+        string path = Path.Combine(_directory, "nan.safetensors");
+        Safetensors.SaveStateDict(path, state);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => BackboneModule.Load(PretrainedBackbone.FromFile(BackboneArchitecture.ResNet18, path)));
+        StringAssert.Contains(e.Message, "layer2.0.conv1.weight holds NaN or infinite values");
+    }
+
+    [TestMethod]
+    public void Load_PyTorchFileWithFlippedBytes_SaysDamagedOrNotAPyTorchCheckpoint()
+    {
+        using var network = ResNet18WithStatistics();
+        string path = Save(network, ".pth");
+        byte[] bytes = File.ReadAllBytes(path);
+        for (int i = 0; i < 4096; i++)   // the zip headers: "unsupported compression method" from the reader alone
+            bytes[i] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => BackboneModule.Load(PretrainedBackbone.FromFile(BackboneArchitecture.ResNet18, path)));
+        StringAssert.Contains(e.Message, $"Cannot read weights file '{path}': it is damaged or not a PyTorch checkpoint");
+    }
+
+    [TestMethod]
     public void Load_HalfPrecisionWeights_ConvertsThemToFloat()
     {
         using var network = ResNet18WithStatistics();

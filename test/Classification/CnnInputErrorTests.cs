@@ -29,6 +29,47 @@ public sealed class CnnInputErrorTests
     };
 
     [TestMethod]
+    public void Fit_CheckpointDirectoryIsAnExistingFile_RefusedNamingTheOptionBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        string file = Path.GetTempFileName();
+        try
+        {
+            var options = SmallOptions();
+            options.CheckpointDirectory = file;
+            int epochs = 0;
+            options.MetricsCallback = _ => epochs++;
+            var e = Expect.AnyException(() => TrainedCnn.Pipeline(ml, options).Fit(Rows(ml, Checkerboard(20))));
+            Assert.IsInstanceOfType<ArgumentException>(e);
+            StringAssert.StartsWith(e.Message, $"Option CnnClassifierTrainer.Options.CheckpointDirectory is '{file}': expected a folder");
+            Assert.AreEqual(0, epochs, "no epoch should have trained");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [TestMethod]
+    public void Predict_AfterDispose_SaysTheModelWasDisposed()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Rows(ml, Checkerboard(20));
+        var model = TrainedCnn.Pipeline(ml, SmallOptions()).Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<Row, Scored>(model);
+        var row = Checkerboard(1)[0];
+        Assert.HasCount(2, engine.Predict(row).Score);
+        model.OfType<CnnClassifierTransformer>().Single().Dispose();
+        var e = Assert.ThrowsExactly<ObjectDisposedException>(() => engine.Predict(row));
+        StringAssert.Contains(e.Message, "This model was disposed");
+    }
+
+    private sealed class Scored
+    {
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
     public void Fit_WithMissingFeatureColumn_ThrowsNamingColumn()
     {
         var ml = new MLContext(seed: 1);

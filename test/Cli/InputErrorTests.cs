@@ -96,6 +96,65 @@ public sealed class InputErrorTests : TempFolderTests
     }
 
     [TestMethod]
+    public void Flags_NumberThatIsNot_SaysWhatTheFlagTakes()
+    {
+        AssertOneLine(CliProcess.Run("classification", "--dataset", CliData.BankKaggle, "--label-col", "deposit", "--train-time", "abc"),
+            "--train-time must be a number of seconds (got 'abc')");
+        AssertOneLine(CliProcess.Run("classification", "--dataset", CliData.BankKaggle, "--label-col", "deposit", "--epochs", "1.5"),
+            "--epochs must be a whole number of epochs (got '1.5')");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", Folder, "--embedding-size", "big"), "--embedding-size must be a whole number (got 'big')");
+    }
+
+    [TestMethod]
+    public void Classification_RowWithTooFewOrTooManyFields_NamesTheLineAndTheCount()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => $"{i % 7},{i % 3},{(i % 2 == 0 ? "a" : "b")}").ToList();
+        rows[9] = "1,2";                 // line 11: the label is missing, not empty
+        AssertOneLine(Classify(Write("short.csv", "x,y,label", rows), "label"), "Line 11 of");
+        rows[9] = "1,2,a,extra";
+        var run = Classify(Write("long.csv", "x,y,label", rows), "label");
+        AssertOneLine(run, "has 4 fields where the header has 3");
+    }
+
+    [TestMethod]
+    public void AnyScenario_OutputFolderNotWritable_RefusedBeforeReadingTheData()
+    {
+        // /proc takes no new folder, even from root (for whom permission bits would not stop a write).
+        var run = CliProcess.Run("classification", "--dataset", CliData.BankKaggle, "--label-col", "deposit", "--epochs", "1",
+            "-o", "/proc/mlnettriplet-output");
+        AssertOneLine(run, "--output '/proc/mlnettriplet-output' cannot be written");
+        Assert.IsFalse(run.Output.Contains("epoch", StringComparison.OrdinalIgnoreCase), "nothing should have trained: " + run);
+    }
+
+    [TestMethod]
+    public void ImageClassification_UnreadablePhotos_LeftOutOfTrainingAndEvaluationAndReported()
+    {
+        string root = CliData.FashionFolder(Folder, classes: 2, perClass: 12);
+        File.WriteAllBytes(Path.Combine(root, "class0", "empty.png"), []);
+        string truncated = Path.Combine(root, "class1", "truncated.png");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(Directory.GetFiles(Path.Combine(root, "class1"))[0])[..30]);
+        string output = Path.Combine(Folder, "out");
+        var run = CliProcess.Run("image-classification", "--dataset", root, "--epochs", "1", "-o", output);
+        Assert.AreEqual(0, run.ExitCode, run.ToString());
+        StringAssert.Contains(run.Output, "Left out 2 unreadable photos");
+        StringAssert.Contains(run.Output, "empty.png");
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.AreEqual(2, metrics.RootElement.GetProperty("unreadableImages").GetArrayLength());
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "report.html")), "Unreadable photos, left out");
+    }
+
+    [TestMethod]
+    public void ImageClassification_ClassWithOnlyUnreadablePhotos_RefusedNamingTheClassFolder()
+    {
+        string root = CliData.FashionFolder(Folder, classes: 2, perClass: 6);
+        foreach (string photo in Directory.GetFiles(Path.Combine(root, "class1")))
+            File.WriteAllBytes(photo, []);
+        var run = CliProcess.Run("image-classification", "--dataset", root, "--epochs", "1", "-o", Path.Combine(Folder, "out"));
+        AssertOneLine(run, $"Class folder '{Path.Combine(root, "class1")}'");
+        StringAssert.Contains(run.Error, "no readable image");
+    }
+
+    [TestMethod]
     public void Help_ListsTheScenariosAndExitsWithZero()
     {
         var run = CliProcess.Run("--help");

@@ -67,7 +67,7 @@ public sealed class TripletInputErrorTests
     public void InvalidOptions_AreRejectedWhenTheEstimatorIsCreated()
     {
         var size = Assert.Throws<ArgumentOutOfRangeException>(() => Ml.Transforms.TripletEmbedding(Options(o => o.EmbeddingSize = 0)));
-        StringAssert.Contains(size.Message, "EmbeddingSize must be at least 1");
+        StringAssert.Contains(size.Message, "Option TripletEmbeddingOptions.EmbeddingSize is 0: expected at least 1");
         var k = Assert.Throws<ArgumentOutOfRangeException>(() => Ml.Transforms.TripletEmbedding(Options(o => o.SamplesPerClass = 1)));
         StringAssert.Contains(k.Message, "SamplesPerClass");
         // The loss on given triplets cannot run on ordinary batches: softmax ratio with P x K batches needs a miner.
@@ -75,9 +75,9 @@ public sealed class TripletInputErrorTests
         {
             o.Loss = TripletLossKind.SoftmaxRatio; o.Mining = TripletMining.None; o.Sampling = TripletSampling.ClassBalanced;
         })));
-        StringAssert.Contains(combination.Message, "only Sampling RandomTriplets builds");
+        StringAssert.Contains(combination.Message, "Mining None needs Sampling RandomTriplets");
         var both = Assert.Throws<ArgumentException>(() => Ml.Transforms.TripletEmbedding(Options(o => o.Mlp = new MlpArchitecture())));
-        StringAssert.Contains(both.Message, "not both");
+        StringAssert.Contains(both.Message, "expected one of them");
     }
 
     [TestMethod]

@@ -56,15 +56,15 @@ public sealed class ClassActivationMapInputErrorTests
             (new() { BatchSize = 0 }, "BatchSize"),
             (new() { OutputColumnName = " " }, "OutputColumnName"),
             (new() { BoxColumnName = "" }, "BoxColumnName"),
-            (new() { PreparedImageColumnName = "ActivationMap" }, "OutputColumnName"),
+            (new() { PreparedImageColumnName = "ActivationMap" }, "PreparedImageColumnName"),
             (new() { Method = (CamMethod)42 }, "Method"),
             (new() { Target = null! }, "Target"),
         ];
         foreach (var (options, name) in cases)
         {
-            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => CamMaps.Ml.Transforms.ClassActivationMaps(Gap.Value, options));
+            var e = Assert.Throws<ArgumentException>(() => CamMaps.Ml.Transforms.ClassActivationMaps(Gap.Value, options));
             Assert.AreEqual(name, e.ParamName, e.Message);
-            StringAssert.Contains(e.Message, $"Option {name}");
+            StringAssert.StartsWith(e.Message, $"Option ClassActivationMapOptions.{name} is ");
         }
     }
 

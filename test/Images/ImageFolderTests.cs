@@ -98,6 +98,50 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void Load_OneClassFolderWithoutImages_RefusedNamingIt()
+    {
+        Touch("ants/a.png");
+        Directory.CreateDirectory(Path.Combine(_dir, "wasps"));
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Data.LoadFromImageFolder(_dir));
+        StringAssert.Contains(e.Message, $"Class folder '{Path.Combine(_dir, "wasps")}'");
+        StringAssert.Contains(e.Message, "holds no image file");
+    }
+
+    [TestMethod]
+    public void Load_CheckImages_LeavesOutUnreadableFilesAndListsWhy()
+    {
+        Touch("ants/a.png");
+        string empty = Path.Combine(_dir, "ants", "empty.jpg");
+        File.WriteAllBytes(empty, []);
+        Touch("bees/b.png");
+        string text = Path.Combine(_dir, "bees", "text.jpg");
+        File.WriteAllText(text, "a text file renamed .jpg");
+        var data = new MLContext().Data.LoadFromImageFolder(_dir, out var summary, checkImages: true);
+        CollectionAssert.AreEqual(new[] { (Path.Combine(_dir, "ants", "a.png"), "ants"), (Path.Combine(_dir, "bees", "b.png"), "bees") },
+            Rows(data));
+        CollectionAssert.AreEqual(new[] { 1, 1 }, summary.ImagesPerClass.ToArray());
+        CollectionAssert.AreEqual(new[] { empty, text }, summary.UnreadableImages.Select(u => u.Path).ToArray());
+        StringAssert.Contains(summary.UnreadableImages[0].Reason, "empty");
+        StringAssert.Contains(summary.ToString(), "2 unreadable images left out");
+        // Without the check the loader lists every file; the trainers check what they train on.
+        Assert.HasCount(4, Rows(new MLContext().Data.LoadFromImageFolder(_dir)));
+    }
+
+    [TestMethod]
+    public void Load_CheckImagesWhenAClassHasNoReadableImage_RefusedNamingTheClassAndItsFiles()
+    {
+        Touch("ants/a.png");
+        Touch("ants/b.png");
+        string truncated = Path.Combine(_dir, "bees", "truncated.png");
+        Touch("bees/truncated.png");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..40]);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Data.LoadFromImageFolder(_dir, out _, checkImages: true));
+        StringAssert.Contains(e.Message, $"Class folder '{Path.Combine(_dir, "bees")}'");
+        StringAssert.Contains(e.Message, "no readable image");
+        StringAssert.Contains(e.Message, truncated);
+    }
+
+    [TestMethod]
     public void Load_EmptyExtension_IsRejected() =>
         Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFromImageFolder(_dir, imageExtensions: ["."]));
 

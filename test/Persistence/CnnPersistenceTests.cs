@@ -106,6 +106,25 @@ public sealed class CnnPersistenceTests
     }
 
     [TestMethod]
+    public void Load_EditedDescriptionWithInferenceBatchSize0_ThrowsNamingTheOption()
+    {
+        string path = Path.Combine(_dir, "batch0.zip");
+        // The description is JSON in the main stream (no checksum): an inference batch of 0 rows, padded with spaces so
+        // the string keeps its length prefix.
+        ModelZip.RewriteEntry(_zip, path, e => e.EndsWith("Model.key", StringComparison.Ordinal) && Contains(e), b =>
+        {
+            byte[] from = Encoding.ASCII.GetBytes("\"InferenceBatchSize\":256"), to = Encoding.ASCII.GetBytes("\"InferenceBatchSize\":0  ");
+            int at = IndexOf(b, from);
+            Assert.IsGreaterThanOrEqualTo(0, at, "the saved description should hold the inference batch size");
+            to.CopyTo(b, at);
+            return b;
+        });
+        var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _).Transform(TrainedCnn.Test));
+        StringAssert.Contains(e.Message, "CNN classifier in this model zip is corrupt: Option CnnClassifierTrainer.Options.InferenceBatchSize is 0: expected at least 1",
+            ModelZip.Describe(e));
+    }
+
+    [TestMethod]
     public void Load_ModelFromNewerVersion_ThrowsAskingToUpgrade()
     {
         string path = Path.Combine(_dir, "future.zip");

@@ -38,6 +38,26 @@ public sealed class NeuralNetworkInputErrorTests
     }
 
     [TestMethod]
+    public void Fit_ValidationLabelsKeyedSeparately_RefusedNamingTheKeysThatDiffer()
+    {
+        // ants/bees in training, bees/wasps in validation, each keyed by its own MapValueToKey: two classes on both
+        // sides, but key 1 means 'ants' in one and 'bees' in the other.
+        var ml = new MLContext(seed: 1);
+        IDataView Keyed(Func<int, string> target)
+        {
+            var data = ml.Data.LoadFromEnumerable(Rows(40, target));
+            return ml.Transforms.Conversion.MapValueToKey("Label", "Target").Append(Features(ml)).Fit(data).Transform(data);
+        }
+        var train = Keyed(i => i % 2 == 0 ? "ants" : "bees");
+        var valid = Keyed(i => i % 2 == 0 ? "bees" : "wasps");
+        var trainer = ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkMulticlassTrainer.Options { NumberOfEpochs = 1 });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(train, valid));
+        StringAssert.Contains(e.Message, "key 1 is 'bees' in validation but 'ants' in training");
+        StringAssert.Contains(e.Message, "validation keys: bees, wasps");
+        trainer.Fit(train, Keyed(i => i % 2 == 0 ? "ants" : "bees"));   // the same keys are accepted
+    }
+
+    [TestMethod]
     public void Fit_WithNumericLabel_ThrowsSuggestingMapValue()
     {
         var ml = new MLContext(seed: 1);
@@ -121,7 +141,7 @@ public sealed class NeuralNetworkInputErrorTests
     public void Options_WithBadValues_ThrowWhenTheTrainerIsCreated()
     {
         var ml = new MLContext();
-        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(
             new NeuralNetworkBinaryTrainer.Options { Architecture = new MlpArchitecture { HiddenDropout = 1f } }));
         StringAssert.Contains(e.Message, "HiddenDropout");
         var w = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.NeuralNetwork(

@@ -42,7 +42,7 @@ public sealed class TransferLearningTests
     {
         var options = new TransferLearningTrainer.Options
         {
-            Mode = mode, NumberOfEpochs = epochs, FeaturesColumnName = features, FineTuneBlocks = 1, BatchSize = 8, Seed = 7,
+            Mode = mode, NumberOfEpochs = epochs, FeaturesColumnName = features, BatchSize = 8, Seed = 7,
         };
         change?.Invoke(options);
         return _ml.MulticlassClassification.Trainers.TransferLearning(options);

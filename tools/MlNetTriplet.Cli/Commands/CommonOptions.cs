@@ -29,20 +29,28 @@ internal sealed class CommonOptions
     private readonly Option<double?> _trainTime = new("--train-time")
     {
         Description = "Training budget in seconds. The clock starts with the first training step; the first epoch's length decides how many epochs (and which learning-rate schedule) fit.",
+        CustomParser = NumberFlags.Optional<double>("a number of seconds"),
     };
     private readonly Option<int?> _epochs = new("--epochs")
     {
         Description = "Train exactly this many epochs (early stopping may end sooner) instead of letting the budget choose.",
+        CustomParser = NumberFlags.Optional<int>("a whole number of epochs"),
     };
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the split, the initial weights and the shuffles. Default 0.", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _seed = new("--seed")
+    {
+        Description = "Seed of the split, the initial weights and the shuffles. Default 0.", DefaultValueFactory = _ => 0,
+        CustomParser = NumberFlags.WithDefault<int>("a whole number"),
+    };
     private readonly Option<double> _validationFraction = new("--validation-fraction")
     {
         Description = "Share of the rows held out (stratified by class) to measure the model, when the dataset has no validation split of its own. Default 0.2.",
         DefaultValueFactory = _ => 0.2,
+        CustomParser = NumberFlags.WithDefault<double>("a number between 0 and 1"),
     };
     private readonly Option<int?> _maxRows = new("--max-rows")
     {
         Description = "Read at most this many rows or images (of each file or split): a quick first look at a large dataset.",
+        CustomParser = NumberFlags.Optional<int>("a whole number of rows"),
     };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Show the trainers' log, and a stack trace when something fails." };
 

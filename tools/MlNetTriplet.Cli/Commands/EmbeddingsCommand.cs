@@ -13,10 +13,15 @@ internal static class EmbeddingsCommand
             Description = "A folder of MNIST-format IDX files (train-images-idx3-ubyte[.gz] and the three others), or a folder with one sub-folder of images per class (or train/ and val/ folders of them).",
             Required = true,
         };
-        var size = new Option<int>("--embedding-size") { Description = "Values per embedding. Default 64.", DefaultValueFactory = _ => 64 };
+        var size = new Option<int>("--embedding-size")
+        {
+            Description = "Values per embedding. Default 64.", DefaultValueFactory = _ => 64,
+            CustomParser = NumberFlags.WithDefault<int>("a whole number"),
+        };
         var imageSize = new Option<int?>("--image-size")
         {
             Description = "Side images of a class folder are resized to (square). Default: the first image's size, at most 64.",
+            CustomParser = NumberFlags.Optional<int>("a whole number of pixels"),
         };
         var common = new CommonOptions("embeddings", defaultTrainSeconds: 120);
         var command = new Command("embeddings",

@@ -47,19 +47,14 @@ internal static class ToolCommands
             var chosen = scenario(settings);
             using var stop = new StopSignal(console);
             var run = new RunContext(settings, console, stop);
+            run.Output.CheckWritable();
             chosen.Run(run);
             return ExitCodes.Success;
         }
         catch (Exception e)
         {
             var cause = Unwrap(e);
-            int code = cause switch
-            {
-                StoppedException => ExitCodes.Interrupted,
-                InputException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-                    or ArgumentException or UnauthorizedAccessException => ExitCodes.BadInput,
-                _ => ExitCodes.Failed,
-            };
+            int code = cause is StoppedException ? ExitCodes.Interrupted : IsInputError(cause) ? ExitCodes.BadInput : ExitCodes.Failed;
             string prefix = code == ExitCodes.Failed ? "error: training failed: " : code == ExitCodes.Interrupted ? "" : "error: ";
             console.Error(prefix + OneLine(cause.Message)
                 + (verbose || code != ExitCodes.Failed ? "" : " (run again with --verbose for the details)"));
@@ -69,13 +64,22 @@ internal static class ToolCommands
         }
     }
 
-    /// <summary>The exception that says what went wrong, not the reflection or aggregation layers around it.</summary>
+    /// <summary>The exception that says what went wrong, not the layers around it: reflection and aggregation, and the
+    /// wrappers a background producer adds ("Event we were waiting on was subject to an exception") around the cause,
+    /// such as a photo that cannot be read. The first input error in the chain wins; else the innermost exception of
+    /// the reflection and aggregation layers.</summary>
     private static Exception Unwrap(Exception e)
     {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (IsInputError(inner))
+                return inner;
         while (e is TargetInvocationException or AggregateException && e.InnerException is not null)
             e = e.InnerException;
         return e;
     }
+
+    private static bool IsInputError(Exception e) => e is InputException or FileNotFoundException or DirectoryNotFoundException
+        or InvalidDataException or ArgumentException or UnauthorizedAccessException;
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim())

@@ -64,6 +64,8 @@ internal sealed record EmbeddingData(string Source, string Layout, IDataView Tra
     {
         var ml = run.Ml;
         var images = ImageDataset.Load(run, folder);
+        if (images.UnreadableLine() is { } unreadable)
+            run.Console.Line(unreadable);
         var firstPaths = images.Train.GetColumn<string>("ImagePath").Take(20).ToList();
         var (side, grey) = Inspect(firstPaths, imageSide);
         var shape = new ImageShape(grey ? 1 : 3, side, side);

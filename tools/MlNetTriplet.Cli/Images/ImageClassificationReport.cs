@@ -38,12 +38,15 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
                 ("folder", ShownPath.Of(images.Folder)),
                 ("split", images.Layout),
                 ("photos", $"{trainCounts.Sum():N0} for training, {photos:N0} for validation" +
-                    (model.SkippedImageCount > 0 ? $"; {model.SkippedImageCount} unreadable photo(s) left out" : "")),
+                    (images.Unreadable.Count > 0 ? $"; {images.Unreadable.Count} unreadable photo(s) left out of training and evaluation (below)" : "")),
                 ("other files", images.SkippedFiles == 0 ? "none" : $"{images.SkippedFiles} file(s) left out for their extension"),
             ])
             .Table(["class", "training photos", "validation photos"], images.Classes.Select((c, i) => (IReadOnlyList<string>)
                 [c, trainCounts[i].ToString("N0", CultureInfo.InvariantCulture), validCounts[i].ToString("N0", CultureInfo.InvariantCulture)]),
                 NumberColumns);
+        if (images.Unreadable.Count > 0)
+            report.Section("unreadable", "Unreadable photos, left out")
+                .Table(["file", "why"], images.Unreadable.Select(u => (IReadOnlyList<string>)[u.Path, u.Reason]));
 
         report.Section("settings", "Settings")
             .Facts(
@@ -85,6 +88,7 @@ internal sealed class ImageClassificationReport(RunContext run, ImageClassificat
             dataset = images.Folder,
             split = images.Layout,
             classes = images.Classes.Select((c, i) => new { name = c, trainImages = trainCounts[i], validationImages = validCounts[i] }),
+            unreadableImages = images.Unreadable.Select(u => new { path = u.Path, reason = u.Reason }),
             backbone = model.BackboneName,
             mode = scenario.Mode,
             headline = new { metric = "accuracy", value = metrics.MicroAccuracy },

@@ -28,6 +28,8 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         var trainCounts = images.Count(images.Train);
         var validCounts = images.Count(images.Validation);
         console.Line($"Data: {images.Folder}: {images.Classes.Count} classes, {trainCounts.Sum():N0} training and {validCounts.Sum():N0} validation photos ({images.Layout})");
+        if (images.UnreadableLine() is { } unreadable)
+            console.Line(unreadable);
         run.Output.Create();
 
         var keys = ml.Transforms.Conversion.MapValueToKey(KeyColumn, "Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
@@ -36,7 +38,7 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         bool frozen = mode == TransferMode.FrozenBackbone;
         var options = new TransferLearningTrainer.Options
         {
-            Mode = mode, FineTuneBlocks = 1, LabelColumnName = KeyColumn, ImageColumnName = "ImagePath", BatchSize = BatchSize,
+            Mode = mode, LabelColumnName = KeyColumn, ImageColumnName = "ImagePath", BatchSize = BatchSize,
             EarlyStoppingPatience = frozen ? 5 : 3, SkipUnreadableImages = true,
             LearningRateSchedule = frozen ? LearningRateSchedule.Constant : LearningRateSchedule.Cosine,
         };

@@ -83,4 +83,28 @@ internal sealed class OutputFolder(string directory)
 
     /// <summary>Creates the folder.</summary>
     public void Create() => System.IO.Directory.CreateDirectory(directory);
+
+    /// <summary>Checks, before any data is read or any training step, that the run can write its outputs: the folder
+    /// (created when missing) takes a new file, and the files a previous run left there can be replaced.</summary>
+    /// <exception cref="InputException">Something cannot be written; the message names it.</exception>
+    public void CheckWritable()
+    {
+        string? at = null;
+        try
+        {
+            Create();
+            at = Path.Combine(directory, $".mlnettriplet-write-check-{Environment.ProcessId}");
+            File.WriteAllBytes(at, []);
+            File.Delete(at);
+            foreach (string file in new[] { ModelPath, MetricsPath, ReportPath }.Where(File.Exists))
+            {
+                at = file;
+                using (File.Open(file, FileMode.Open, FileAccess.Write)) { }   // opened, not changed
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"--output '{directory}' cannot be written ({(at is null ? "creating the folder" : $"'{at}'")}: {e.Message}): give a folder you can write to.");
+        }
+    }
 }

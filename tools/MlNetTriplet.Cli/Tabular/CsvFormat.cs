@@ -43,6 +43,28 @@ internal sealed record CsvFormat(string Path, char Separator, IReadOnlyList<stri
         return new CsvFormat(full, sep, columns);
     }
 
+    /// <summary>Checks that every data line (the first <paramref name="maxRows"/> when set) has as many fields as the
+    /// header: a row with fewer would read as empty cells (an empty label), one with more would lose its extra values,
+    /// both silently.</summary>
+    /// <exception cref="InputException">A line has another field count; the message names the line.</exception>
+    public void CheckFieldCounts(int? maxRows)
+    {
+        int line = 1;
+        long rows = 0;
+        foreach (string text in File.ReadLines(Path, Encoding.UTF8).Skip(1))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+                continue;
+            if (maxRows is int max && rows++ >= max)
+                break;
+            int fields = SplitLine(text, Separator).Count;
+            if (fields != Columns.Count)
+                throw new InputException(
+                    $"Line {line} of '{Path}' has {fields} field{(fields == 1 ? "" : "s")} where the header has {Columns.Count} (separator {Describe(Separator)}): fix that row (a missing or extra separator, or an unclosed quote), or pass the right --sep.");
+        }
+    }
+
     /// <summary>Splits one line at <paramref name="separator"/>, honouring double quotes ("a,b" is one field; "" is a
     /// quote inside quotes).</summary>
     public static List<string> SplitLine(string line, char separator)

@@ -92,7 +92,7 @@ internal sealed record TableSchema(CsvFormat Format, long Rows, IReadOnlyList<Co
 
     /// <summary>Reads every row once as text and classifies the columns.</summary>
     /// <exception cref="InputException">The label is missing, empty in places, holds one class or too many, a class has
-    /// too few rows, there are too few rows or no usable feature.</exception>
+    /// too few rows, a row has more or fewer fields than the header, there are too few rows or no usable feature.</exception>
     public static TableSchema Infer(MLContext ml, CsvFormat format, string label, IReadOnlyCollection<string> ignore, int? maxRows)
     {
         string columnList = string.Join(", ", format.Columns.Select(c => $"'{c}'"));
@@ -103,6 +103,7 @@ internal sealed record TableSchema(CsvFormat Format, long Rows, IReadOnlyList<Co
         if (ignore.Contains(label))
             throw new InputException($"--ignore-cols names the label column '{label}': the label cannot be left out.");
 
+        format.CheckFieldCounts(maxRows);
         var stats = Scan(ml, format, maxRows, out long rows);
         if (rows < MinRows)
             throw new InputException($"'{format.Path}' has {rows} data row{(rows == 1 ? "" : "s")}: classification needs at least {MinRows} (more is better).");
