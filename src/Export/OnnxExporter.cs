@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Runtime;
+
+namespace MlNetTriplet.Export;
+
+/// <summary>This package's two ONNX exports: a whole pipeline through ML.NET's converter (our transformers write
+/// their networks into it, ML.NET its own featurizers), and one network alone on its prepared input. Both end with
+/// <see cref="OnnxModelFinisher"/>.</summary>
+internal static class OnnxExporter
+{
+    private const string Producer = "MlNetTriplet";
+    private static readonly string ProducerVersion =
+        typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
+
+    public static OnnxModelInfo Pipeline(ModelOperationsCatalog catalog, ITransformer model, IDataView data, Stream stream,
+        OnnxExportOptions options)
+    {
+        options.Validate();
+        var networks = Networks(model).ToList();
+        if (networks.Count == 0)
+            throw NoNetwork(model);
+        var proto = catalog.ConvertToOnnxProtobuf(model, data, options.OpSetVersion);
+        var outputs = options.OutputColumns ?? networks.SelectMany(n => n.SharedMapping.Outputs.Select(o => o.Name)).Distinct().ToList();
+        return Finish(proto, outputs, networks[^1].OnnxDescription, stream);
+    }
+
+    public static OnnxModelInfo Network(ModelOperationsCatalog catalog, ITransformer model, Stream stream, OnnxExportOptions options)
+    {
+        options.Validate();
+        var networks = Networks(model).ToList();
+        var network = networks.Count switch
+        {
+            0 => throw NoNetwork(model),
+            1 => networks[0],
+            _ => throw new ArgumentException(
+                $"The model holds {networks.Count} networks ({string.Join(", ", networks.Select(n => n.GetType().Name))}); pass the one to export.", nameof(model)),
+        };
+        var description = network.OnnxDescription;
+        var context = new OnnxContextImpl(catalog.GetEnvironment(), "model", Producer, ProducerVersion, 0, "mlnettriplet",
+            OnnxVersion.Stable, options.OpSetVersion);
+        context.AddInputVariable(new VectorDataViewType(NumberDataViewType.Single, description.RowShape.Select(d => (int)d).ToArray()),
+            description.InputColumn);
+        network.WriteOnnx(context);
+        foreach (var output in network.SharedMapping.Outputs)
+            context.AddOutputVariable(output.Type, context.GetVariableName(output.Name));
+        return Finish(context.MakeModel(), options.OutputColumns ?? network.SharedMapping.Outputs.Select(o => o.Name).ToList(),
+            description, stream);
+    }
+
+    private static OnnxModelInfo Finish(OnnxCSharpToProtoWrapper.ModelProto proto, IReadOnlyList<string> outputs,
+        NetworkOnnxDescription network, Stream stream)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [OnnxModelInfo.ModelKindKey] = network.Kind,
+            [OnnxModelInfo.InputShapeKey] = JsonSerializer.Serialize(new[] { -1L }.Concat(network.RowShape)),
+            [OnnxModelInfo.PreprocessingKey] = network.Preprocessing,
+        };
+        if (network.ClassNames is { } names)
+            metadata[OnnxModelInfo.ClassNamesKey] = JsonSerializer.Serialize(names);
+        OnnxModelFinisher.Finish(proto, outputs, metadata);
+        proto.ProducerName = Producer;
+        proto.ProducerVersion = ProducerVersion;
+        proto.WriteTo(stream);
+        return OnnxModelInfo.From(proto);
+    }
+
+    /// <summary>This package's networks in <paramref name="model"/>, in pipeline order (chains are searched inside).</summary>
+    private static IEnumerable<NetworkTransformer> Networks(ITransformer model) => model switch
+    {
+        NetworkTransformer network => [network],
+        IEnumerable<ITransformer> chain => chain.SelectMany(Networks),
+        _ => [],
+    };
+
+    private static ArgumentException NoNetwork(ITransformer model) => new(
+        $"The model ({model.GetType().Name}) holds no fitted network of this package: ExportToOnnx and ExportNetworkToOnnx export " +
+        "pipelines with a CnnClassifierTransformer, TripletEmbeddingTransformer, TransferLearningTransformer or " +
+        "NeuralNetworkTransformer (fit the estimator first). For other ML.NET pipelines use mlContext.Model.ConvertToOnnx.",
+        nameof(model));
+}
