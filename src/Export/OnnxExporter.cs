@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Networks.Layers;
 
 namespace MlNetTriplet.Export;
 
@@ -50,6 +51,20 @@ internal static class OnnxExporter
             context.AddOutputVariable(output.Type, context.GetVariableName(output.Name));
         return Finish(context.MakeModel(), options.OutputColumns ?? network.SharedMapping.Outputs.Select(o => o.Name).ToList(),
             description, stream);
+    }
+
+    /// <summary>One network part alone (input "x", one output), the way each part is checked against ONNX Runtime.</summary>
+    internal static byte[] Part(IHostEnvironment env, string name, TorchSharp.torch.nn.Module part, long[] inputRowShape,
+        long[] outputRowShape, int opSetVersion)
+    {
+        var context = new OnnxContextImpl(env, "part", Producer, ProducerVersion, 0, "mlnettriplet", OnnxVersion.Stable, opSetVersion);
+        context.AddInputVariable(new VectorDataViewType(NumberDataViewType.Single, inputRowShape.Select(d => (int)d).ToArray()), "x");
+        var onnx = new OnnxGraphWriter(context, "part");
+        string y = onnx.Node("Identity", [OnnxLayers.Export(onnx, name, part, context.GetVariableName("x"))]);
+        context.AddOutputVariable(NumberDataViewType.Single, y, [.. outputRowShape]);
+        using var stream = new MemoryStream();
+        context.MakeModel().WriteTo(stream);
+        return stream.ToArray();
     }
 
     private static OnnxModelInfo Finish(OnnxCSharpToProtoWrapper.ModelProto proto, IReadOnlyList<string> outputs,
