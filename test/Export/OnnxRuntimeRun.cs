@@ -12,6 +12,10 @@ internal static class OnnxRuntimeRun
     public static NamedOnnxValue Floats(string name, float[] values, params int[] shape) =>
         NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(values, shape));
 
+    /// <summary>A uint32 input (an ML.NET key or UInt32 column).</summary>
+    public static NamedOnnxValue UInts(string name, uint[] values, params int[] shape) =>
+        NamedOnnxValue.CreateFromTensor(name, new DenseTensor<uint>(values, shape));
+
     /// <summary>A string input.</summary>
     public static NamedOnnxValue Strings(string name, string[] values, params int[] shape) =>
         NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(values, shape));
