@@ -70,15 +70,22 @@ internal static class OnnxExporter
     private static OnnxModelInfo Finish(OnnxCSharpToProtoWrapper.ModelProto proto, IReadOnlyList<string> outputs,
         NetworkOnnxDescription network, Stream stream)
     {
+        OnnxModelFinisher.Finish(proto, outputs);
+        var inputs = proto.Graph.Input;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [OnnxModelInfo.ModelKindKey] = network.Kind,
-            [OnnxModelInfo.InputShapeKey] = JsonSerializer.Serialize(new[] { -1L }.Concat(network.RowShape)),
-            [OnnxModelInfo.PreprocessingKey] = network.Preprocessing,
+            [OnnxModelInfo.InputShapeKey] = JsonSerializer.Serialize(inputs.ToDictionary(i => i.Name,
+                i => i.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? -1 : d.DimValue))),
+            // The network's own input is a graph input unless steps before it (ML.NET's featurizers) are in the graph.
+            [OnnxModelInfo.PreprocessingKey] = inputs.Any(i => i.Name == network.InputColumn) ? network.Preprocessing
+                : "Each input is the column of that name as the ML.NET pipeline takes it: the pipeline's steps before the " +
+                  "network (ML.NET's featurizers) are inside the graph.",
         };
         if (network.ClassNames is { } names)
             metadata[OnnxModelInfo.ClassNamesKey] = JsonSerializer.Serialize(names);
-        OnnxModelFinisher.Finish(proto, outputs, metadata);
+        proto.MetadataProps.Clear();
+        proto.MetadataProps.AddRange(metadata.Select(e => new OnnxCSharpToProtoWrapper.StringStringEntryProto { Key = e.Key, Value = e.Value }));
         proto.ProducerName = Producer;
         proto.ProducerVersion = ProducerVersion;
         proto.WriteTo(stream);

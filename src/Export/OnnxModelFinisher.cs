@@ -5,7 +5,7 @@ namespace MlNetTriplet.Export;
 
 /// <summary>Turns the model ML.NET's converter writes into one to serve: only the columns asked for as outputs, under
 /// their ML.NET column names; only the nodes, weights and inputs they need (so a caller feeds exactly the columns the
-/// network reads, not the label); the batch dimension symbolic; what the network expects in <c>metadata_props</c>.</summary>
+/// network reads, not the label); the batch dimension symbolic.</summary>
 internal static class OnnxModelFinisher
 {
     /// <summary>The name of the symbolic batch dimension of every input and output.</summary>
@@ -14,7 +14,7 @@ internal static class OnnxModelFinisher
     // ML.NET's converter names the graph output of column C "C.output" (an Identity of the column's variable).
     private const string MlNetOutputSuffix = ".output";
 
-    public static void Finish(ModelProto model, IReadOnlyList<string> outputColumns, IReadOnlyDictionary<string, string> metadata)
+    public static void Finish(ModelProto model, IReadOnlyList<string> outputColumns)
     {
         var graph = model.Graph;
         var outputs = outputColumns.Select(column => KeepOutput(graph, column)).ToList();
@@ -26,8 +26,6 @@ internal static class OnnxModelFinisher
         if (!graph.Node.Any(n => n.Domain == "ai.onnx.ml"))
             foreach (var unused in model.OpsetImport.Where(o => o.Domain == "ai.onnx.ml").ToList())
                 model.OpsetImport.Remove(unused);
-        model.MetadataProps.Clear();
-        model.MetadataProps.AddRange(metadata.Select(e => new StringStringEntryProto { Key = e.Key, Value = e.Value }));
     }
 
     /// <summary>The graph output of <paramref name="column"/>, named after the column unless a graph input already is

@@ -16,7 +16,8 @@ public sealed record OnnxTensorInfo(string Name, string ElementType, IReadOnlyLi
 /// classifier, the opset. Read from the written graph and its <c>metadata_props</c>.</summary>
 public sealed record OnnxModelInfo
 {
-    /// <summary>The <c>metadata_props</c> keys this package writes.</summary>
+    /// <summary>The <c>metadata_props</c> keys this package writes: the class names (JSON array), the input shapes
+    /// (JSON object, input name to dimensions, -1 for the batch), the preprocessing (text), the network's kind.</summary>
     public const string ClassNamesKey = "class_names", InputShapeKey = "input_shape", PreprocessingKey = "preprocessing",
         ModelKindKey = "model_kind";
 

@@ -30,15 +30,18 @@ internal static class OnnxSteps
     public static NotSupportedException NotExportable(string step, string why) => new(
         $"{step} cannot be converted to ONNX: {why} Convert the pipeline without it (the steps before it), or {NetworkAlone}.");
 
-    /// <summary>The step of <paramref name="view"/>'s chain that adds <paramref name="column"/>, by its transformer's
-    /// name (ML.NET's data transforms are named after their row mapper's owner, e.g. ImagePixelExtractingTransformer).</summary>
+    /// <summary>The step of <paramref name="view"/>'s chain that makes <paramref name="column"/>: the first one, walking
+    /// back, whose source lacks the column or holds it hidden behind the step's own (an in-place step); a step that
+    /// only passes the column on (selecting columns, say) is not it. Named after its transformer (ML.NET's data
+    /// transforms after their row mapper's owner, e.g. ImagePixelExtractingTransformer).</summary>
     private static string Producer(IDataView view, string column)
     {
         for (var current = view; current is IDataTransform transform; current = transform.Source)
         {
-            var here = transform.Schema.GetColumnOrNull(column);
             var before = transform.Source.Schema.GetColumnOrNull(column);
-            if (here is not null && (before is null || before.Value.Index != here.Value.Index))
+            bool replaced = before is { } old && transform.Schema.Count > old.Index
+                && transform.Schema[old.Index] is { IsHidden: true } hidden && hidden.Name == column;
+            if (transform.Schema.GetColumnOrNull(column) is not null && (before is null || replaced))
                 return $"the step {StepName(transform)}";
         }
         return "no step of the pipeline";

@@ -63,8 +63,7 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
     public MlpArchitecture Architecture => _description.Architecture;
 
     internal override NetworkOnnxDescription OnnxDescription => new("NeuralNetwork", FeatureColumnName, [FeatureCount],
-        ClassNames(_labelValues), NetworkOnnxDescription.Vector(FeatureColumnName, [FeatureCount]) +
-        " Converted with its pipeline (ConvertToOnnx, ExportToOnnx), ML.NET's featurizers are inside the graph and the inputs are the raw columns.");
+        ClassNames(_labelValues), NetworkOnnxDescription.Vector(FeatureColumnName, [FeatureCount]));
 
     private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input)
     {
