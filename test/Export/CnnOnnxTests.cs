@@ -98,6 +98,18 @@ public sealed class CnnOnnxTests
         var outputs = Run(model, [Floats("Features", pixels, Rows, 1, 28, 28)]);
         Differences.AssertWithin(scores, (float[])outputs["Score"], 1e-4, "CNN Score, ExportNetworkToOnnx");
         CollectionAssert.AreEqual(predicted, (uint[])outputs["PredictedLabel"]);
+
+        // ML.NET's ApplyOnnxModel feeds the 784-value vector column to the [N, 1, 28, 28] input.
+        string path = OnnxFiles.WriteTemporary(model);
+        try
+        {
+            var applied = Ml.Transforms.ApplyOnnxModel(path).Fit(Test).Transform(Test);
+            Differences.AssertWithin(scores, OnnxFiles.Flat(applied.GetColumn<float[]>("Score")), 1e-4, "CNN Score, network alone, ApplyOnnxModel");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
         OnnxChecker.AssertValid(model);
     }
 
