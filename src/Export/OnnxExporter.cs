@@ -11,7 +11,7 @@ namespace MlNetTriplet.Export;
 
 /// <summary>This package's two ONNX exports: a whole pipeline through ML.NET's converter (our transformers write
 /// their networks into it, ML.NET its own featurizers), and one network alone on its prepared input. Both end with
-/// <see cref="OnnxModelFinisher"/>.</summary>
+/// <see cref="OnnxModelFinisher"/> and this package's <c>metadata_props</c>.</summary>
 internal static class OnnxExporter
 {
     private const string Producer = "MlNetTriplet";
@@ -42,10 +42,7 @@ internal static class OnnxExporter
                 $"The model holds {networks.Count} networks ({string.Join(", ", networks.Select(n => n.GetType().Name))}); pass the one to export.", nameof(model)),
         };
         var description = network.OnnxDescription;
-        var context = new OnnxContextImpl(catalog.GetEnvironment(), "model", Producer, ProducerVersion, 0, "mlnettriplet",
-            OnnxVersion.Stable, options.OpSetVersion);
-        context.AddInputVariable(new VectorDataViewType(NumberDataViewType.Single, description.RowShape.Select(d => (int)d).ToArray()),
-            description.InputColumn);
+        var context = NewContext(catalog.GetEnvironment(), "model", options.OpSetVersion, description.InputColumn, description.RowShape);
         network.WriteOnnx(context);
         foreach (var output in network.SharedMapping.Outputs)
             context.AddOutputVariable(output.Type, context.GetVariableName(output.Name));
@@ -57,14 +54,22 @@ internal static class OnnxExporter
     internal static byte[] Part(IHostEnvironment env, string name, TorchSharp.torch.nn.Module part, long[] inputRowShape,
         long[] outputRowShape, int opSetVersion)
     {
-        var context = new OnnxContextImpl(env, "part", Producer, ProducerVersion, 0, "mlnettriplet", OnnxVersion.Stable, opSetVersion);
-        context.AddInputVariable(new VectorDataViewType(NumberDataViewType.Single, inputRowShape.Select(d => (int)d).ToArray()), "x");
+        var context = NewContext(env, "part", opSetVersion, "x", inputRowShape);
         var onnx = new OnnxGraphWriter(context, "part");
         string y = onnx.Node("Identity", [OnnxLayers.Export(onnx, name, part, context.GetVariableName("x"))]);
         context.AddOutputVariable(NumberDataViewType.Single, y, [.. outputRowShape]);
         using var stream = new MemoryStream();
         context.MakeModel().WriteTo(stream);
         return stream.ToArray();
+    }
+
+    /// <summary>ML.NET's conversion context for a graph of our own, with one float32 input of rows shaped
+    /// <paramref name="rowShape"/> (after the batch dimension).</summary>
+    private static OnnxContextImpl NewContext(IHostEnvironment env, string name, int opSetVersion, string input, long[] rowShape)
+    {
+        var context = new OnnxContextImpl(env, name, Producer, ProducerVersion, 0, "mlnettriplet", OnnxVersion.Stable, opSetVersion);
+        context.AddInputVariable(new VectorDataViewType(NumberDataViewType.Single, rowShape.Select(d => (int)d).ToArray()), input);
+        return context;
     }
 
     private static OnnxModelInfo Finish(OnnxCSharpToProtoWrapper.ModelProto proto, IReadOnlyList<string> outputs,
