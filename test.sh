@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command. On a Debian 12 machine with the .NET SDK it installs what the tests need and the machine
 # lacks (Debian packages: dataset-fashion-mnist, the real data; chromium, which opens the command-line tool's HTML
-# reports), runs every test (`dotnet test`) and ends with "N passed, N failed" alone on the last line. Every other
-# data set the tests read is in data/ of this repository.
+# reports; python3-onnx, whose checker reads every ONNX graph the tests write), runs every test (`dotnet test`) and
+# ends with "N passed, N failed" alone on the last line. Every other data set the tests read is in data/ of this
+# repository.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -29,6 +30,8 @@ require() {
 
 require dataset-fashion-mnist /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz "Fashion-MNIST, the tests' images" \
   && require chromium /usr/bin/chromium "opens the command-line tool's reports, headless" \
+  && require python3-onnx /usr/lib/python3/dist-packages/onnx/__init__.py \
+       "onnx.checker.check_model(full_check=True) on every ONNX graph the tests write" \
   || { summary 0 1; exit 1; }
 
 log=$(mktemp)

@@ -15,6 +15,8 @@ using MlNetTriplet.Bench;
 // transfer-memory     : peak RSS of one fine-tuning epoch over generated photos, per photo count,
 //                       bench/results/transfer-memory.{json,md}.
 // transfer-memory-one : one such epoch in this process.
+// onnx                : ONNX Runtime on the exported CNN and ResNet-18 vs the package's Transform, and the export's time,
+//                       bench/results/onnx.{json,md}.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 object? options;
@@ -29,6 +31,7 @@ try
         "triplet" or "triplet-one" => TripletOptions.Parse(rest),
         "transfer" or "transfer-one" => TransferOptions.Parse(rest),
         "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
+        "onnx" => OnnxBenchOptions.Parse(rest),
         _ => null,
     };
 }
@@ -53,12 +56,13 @@ return (command, options) switch
     ("transfer-one", TransferOptions o) => TransferPackageRun.Run(o),
     ("transfer-memory", TransferMemoryOptions o) => TransferMemory.Run(o),
     ("transfer-memory-one", TransferMemoryOptions o) => TransferMemory.RunOne(o),
+    ("onnx", OnnxBenchOptions o) => OnnxBenchmark.Run(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory|onnx [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
@@ -66,5 +70,6 @@ static int Usage()
     Console.Error.WriteLine(TripletOptions.Usage);
     Console.Error.WriteLine(TransferOptions.Usage);
     Console.Error.WriteLine(TransferMemoryOptions.Usage);
+    Console.Error.WriteLine(OnnxBenchOptions.Usage);
     return 2;
 }

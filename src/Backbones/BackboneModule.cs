@@ -1,4 +1,6 @@
+using MlNetTriplet.Export;
 using MlNetTriplet.Native;
+using MlNetTriplet.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -12,7 +14,7 @@ namespace MlNetTriplet.Backbones;
 /// plus <c>normalize.mean</c> and <c>normalize.std</c>, the preprocessing constants. Blocks share their modules with
 /// the network: freezing one is <c>requires_grad(false)</c> on its parameters and <c>eval()</c> on it, and
 /// <see cref="Module.train(bool)"/> on the whole network puts it back in training mode.</remarks>
-internal sealed class BackboneModule : Module<Tensor, Tensor>
+internal sealed class BackboneModule : Module<Tensor, Tensor>, IOnnxExportable
 {
     private const string NormalizationName = "normalize";
 
@@ -108,6 +110,11 @@ internal sealed class BackboneModule : Module<Tensor, Tensor>
         x.Dispose();
         return packed.permute(0, 3, 1, 2);
     }
+
+    /// <summary>The normalisation, then every block (the channels-last layout is libtorch's business, not the graph's).</summary>
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) =>
+        _blocks.Aggregate(OnnxLayers.Export(onnx, NormalizationName, _normalize, input),
+            (x, block) => OnnxLayers.Export(onnx, block.Name, block.Block, x));
 
     /// <summary>Runs blocks <paramref name="firstBlock"/>.. on <paramref name="features"/>, the output of block
     /// <paramref name="firstBlock"/> - 1.</summary>

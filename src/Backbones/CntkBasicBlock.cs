@@ -1,3 +1,4 @@
+using MlNetTriplet.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -6,7 +7,7 @@ namespace MlNetTriplet.Backbones;
 
 /// <summary>torchvision's ResNet <c>BasicBlock</c> with its field names (so the state_dict names match), for the
 /// ResNet-18 with blocks [2, 2, 2, 3]: TorchVision's own BasicBlock is private, its ResNet constructor public.</summary>
-internal sealed class CntkBasicBlock : Module<Tensor, Tensor>
+internal sealed class CntkBasicBlock : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Module<Tensor, Tensor> conv1;
     private readonly Module<Tensor, Tensor> bn1;
@@ -40,6 +41,9 @@ internal sealed class CntkBasicBlock : Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.call(x);
         return scope.MoveToOuter(y.add_(identity).relu_());
     }
+
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) =>
+        TorchVisionBlocks.Residual(onnx, this, ["conv1", "bn1", "relu", "conv2", "bn2"], input);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using MlNetTriplet.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -6,7 +7,7 @@ namespace MlNetTriplet.Backbones;
 
 /// <summary>The fixed first layer of a backbone: turns RGB in [0, 1] into what its weights were trained on. Its
 /// constants are buffers (<c>mean</c>, <c>std</c>), so they are saved with the network; nothing here is trained.</summary>
-internal sealed class InputNormalization : Module<Tensor, Tensor>
+internal sealed class InputNormalization : Module<Tensor, Tensor>, IOnnxExportable
 {
     private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f], ImageNetStd = [0.229f, 0.224f, 0.225f];
 
@@ -45,6 +46,18 @@ internal sealed class InputNormalization : Module<Tensor, Tensor>
         if (_inputScale != 1f)
             y = y * _inputScale;
         return y.sub(mean).div_(std);
+    }
+
+    /// <summary>The same steps in the same order: channels reversed (Gather), scaled, minus the mean (per channel or
+    /// the CNTK mean image), over the std.</summary>
+    public string ExportOnnx(OnnxGraphWriter onnx, string input)
+    {
+        string y = _bgr
+            ? onnx.Node("Gather", [input, onnx.Int64s("bgr", [2, 1, 0], 3)], node => node.AddAttribute("axis", 1L))
+            : input;
+        if (_inputScale != 1f)
+            y = onnx.Node("Mul", [y, onnx.Floats("input_scale", [_inputScale], 1)]);
+        return onnx.Node("Div", [onnx.Node("Sub", [y, onnx.Weights("mean", mean)]), onnx.Weights("std", std)]);
     }
 
     /// <summary>Sets the CNTK mean image (1 x 3 x 224 x 224, BGR order).</summary>

@@ -1,4 +1,6 @@
+using MlNetTriplet.Export;
 using MlNetTriplet.Native;
+using MlNetTriplet.Networks.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +10,7 @@ namespace MlNetTriplet.Networks;
 
 /// <summary>The TorchSharp network an <see cref="CnnArchitecture"/> describes: <c>features</c> (the convolution
 /// blocks) then <c>head</c>. Kept as two parts so class activation maps can read the feature maps of any block.</summary>
-internal sealed class CnnModule : Module<Tensor, Tensor>
+internal sealed class CnnModule : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Sequential features;
     private readonly Sequential head;
@@ -45,6 +47,9 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
     public Module<Tensor, Tensor> Head => head;
 
     public override Tensor forward(Tensor x) => head.forward(features.forward(x));
+
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) =>
+        OnnxLayers.Export(onnx, "head", head, OnnxLayers.Export(onnx, "features", features, input));
 
     /// <summary>Runs blocks 0..<paramref name="lastBlock"/> (each block ends after its pooling and dropout).</summary>
     public Tensor ForwardThrough(Tensor x, int lastBlock) => RunBlocks(x, 0, lastBlock);
@@ -91,16 +96,12 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
 
     private static IEnumerable<(string, Module<Tensor, Tensor>)> BuildBlock(ConvBlock b, int i, int inChannels)
     {
-        yield return ($"conv{i}", b.SamePadding
-            ? Conv2d(inChannels, b.Filters, b.KernelSize, Padding.Same)
-            : Conv2d(inChannels, b.Filters, b.KernelSize, stride: b.Stride, padding: b.Padding ?? b.KernelSize / 2));
+        yield return ($"conv{i}", ConvolutionLayer.Create(b, inChannels));
         if (b.BatchNorm)
             yield return ($"bn{i}", BatchNorm2d(b.Filters));
-        yield return ($"act{i}", MakeActivation(b.Activation));
-        if (b.Pooling == Pooling.Max)
-            yield return ($"pool{i}", MaxPool2d(b.PoolSize));
-        else if (b.Pooling == Pooling.Average)
-            yield return ($"pool{i}", AvgPool2d(b.PoolSize));
+        yield return ($"act{i}", ActivationLayer.Create(b.Activation));
+        if (PoolingLayer.Create(b) is { } pool)
+            yield return ($"pool{i}", pool);
         if (b.Dropout > 0)
             yield return ($"drop{i}", Dropout(b.Dropout));
     }
@@ -122,23 +123,13 @@ internal sealed class CnnModule : Module<Tensor, Tensor>
         for (int i = 0; i < a.DenseUnits.Count; i++)
         {
             yield return ($"fc{i}", Linear(inputs, a.DenseUnits[i]));
-            yield return ($"act{i}", MakeActivation(a.DenseActivation));
+            yield return ($"act{i}", ActivationLayer.Create(a.DenseActivation));
             if (a.HeadDropout > 0)
                 yield return ($"drop{i}", Dropout(a.HeadDropout));
             inputs = a.DenseUnits[i];
         }
         yield return ("out", Linear(inputs, outputs));
     }
-
-    internal static Module<Tensor, Tensor> MakeActivation(Activation activation) => activation switch
-    {
-        Activation.Relu => ReLU(),
-        Activation.LeakyRelu => LeakyReLU(0.01),
-        Activation.Elu => ELU(),
-        Activation.Gelu => GELU(),
-        Activation.Tanh => Tanh(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
-    };
 
     protected override void Dispose(bool disposing)
     {

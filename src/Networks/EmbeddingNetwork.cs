@@ -1,6 +1,8 @@
 using MlNetTriplet.Checks;
 using System.Text.Json.Serialization;
+using MlNetTriplet.Export;
 using MlNetTriplet.Native;
+using MlNetTriplet.Networks.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,19 +13,19 @@ namespace MlNetTriplet.Networks;
 /// <summary>A network that maps one input row to an embedding: a backbone (<see cref="CnnModule"/> for images,
 /// an MLP for plain vectors) whose last linear layer has the embedding's size, an optional activation on it (the
 /// Keras triplet tutorial's ReLU) and optional L2 normalisation (FaceNet, the TF-Addons tutorial).</summary>
-internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
+internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Module<Tensor, Tensor> backbone;
     private readonly Module<Tensor, Tensor>? activation;
-    private readonly bool _normalize;
+    private readonly L2Normalization? normalize;
 
     public EmbeddingNetwork(EmbeddingNetworkSpec spec) : base(LibTorch.Loaded(nameof(EmbeddingNetwork)))
     {
         backbone = spec.Cnn is not null
             ? new CnnModule(spec.Cnn, spec.ImageShape ?? throw new ArgumentException("A CNN needs the image shape."), spec.EmbeddingSize)
             : new MlpModule(spec.Mlp ?? TripletEmbeddingOptions.DefaultMlp, spec.InputSize, spec.EmbeddingSize);
-        activation = spec.EmbeddingActivation is Activation a ? CnnModule.MakeActivation(a) : null;
-        _normalize = spec.Normalize;
+        activation = spec.EmbeddingActivation is Activation a ? ActivationLayer.Create(a) : null;
+        normalize = spec.Normalize ? new L2Normalization() : null;
         RegisterComponents();
     }
 
@@ -32,7 +34,15 @@ internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
         var y = backbone.forward(x);
         if (activation is not null)
             y = activation.forward(y);
-        return _normalize ? nn.functional.normalize(y, p: 2, dim: 1) : y;
+        return normalize is null ? y : normalize.forward(y);
+    }
+
+    public string ExportOnnx(OnnxGraphWriter onnx, string input)
+    {
+        string y = OnnxLayers.Export(onnx, "backbone", backbone, input);
+        if (activation is not null)
+            y = OnnxLayers.Export(onnx, "activation", activation, y);
+        return normalize is null ? y : OnnxLayers.Export(onnx, "normalize", normalize, y);
     }
 
     protected override void Dispose(bool disposing)
@@ -41,6 +51,7 @@ internal sealed class EmbeddingNetwork : Module<Tensor, Tensor>
         {
             backbone.Dispose();
             activation?.Dispose();
+            normalize?.Dispose();
         }
         base.Dispose(disposing);
     }

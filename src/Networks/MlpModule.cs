@@ -1,4 +1,6 @@
+using MlNetTriplet.Export;
 using MlNetTriplet.Native;
+using MlNetTriplet.Networks.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +10,7 @@ namespace MlNetTriplet.Networks;
 
 /// <summary>The TorchSharp network an <see cref="MlpArchitecture"/> describes, from <c>inputs</c> features to
 /// <c>outputs</c> logits (one for a binary classifier, one per class otherwise).</summary>
-internal sealed class MlpModule : Module<Tensor, Tensor>
+internal sealed class MlpModule : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Sequential layers;
 
@@ -21,6 +23,8 @@ internal sealed class MlpModule : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => layers.forward(x);
 
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) => OnnxLayers.Export(onnx, "layers", layers, input);
+
     private static IEnumerable<(string, Module<Tensor, Tensor>)> Build(MlpArchitecture a, int inputs, int outputs)
     {
         if (a.InputDropout > 0)
@@ -31,7 +35,7 @@ internal sealed class MlpModule : Module<Tensor, Tensor>
             yield return ($"fc{i}", Linear(previous, a.HiddenLayers[i]));
             if (a.BatchNorm)
                 yield return ($"bn{i}", BatchNorm1d(a.HiddenLayers[i]));
-            yield return ($"act{i}", CnnModule.MakeActivation(a.Activation));
+            yield return ($"act{i}", ActivationLayer.Create(a.Activation));
             if (a.HiddenDropout > 0)
                 yield return ($"drop{i}", Dropout(a.HiddenDropout));
             previous = a.HiddenLayers[i];

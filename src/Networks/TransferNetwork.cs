@@ -1,4 +1,6 @@
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Export;
+using MlNetTriplet.Networks.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +10,7 @@ namespace MlNetTriplet.Networks;
 
 /// <summary>A pretrained backbone with a new head: global average pooling of its last feature maps, dropout, one
 /// dense layer to the classes, the head a class activation map reads. Input N x 3 x H x W RGB in [0, 1]; output logits.</summary>
-internal sealed class TransferNetwork : Module<Tensor, Tensor>
+internal sealed class TransferNetwork : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BackboneModule backbone;
     private readonly Sequential head;
@@ -38,6 +40,19 @@ internal sealed class TransferNetwork : Module<Tensor, Tensor>
         using var maps = backbone.forward(x);
         return maps.mean([2, 3]);
     }
+
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) => ExportHead(onnx, ExportPooledFeatures(onnx, input));
+
+    /// <summary>The nodes of <see cref="PooledFeatures"/>.</summary>
+    public string ExportPooledFeatures(OnnxGraphWriter onnx, string input) =>
+        onnx.Node("ReduceMean", [OnnxLayers.Export(onnx, "backbone", backbone, input)], node =>
+        {
+            node.AddAttribute("axes", new long[] { 2, 3 });
+            node.AddAttribute("keepdims", 0L);
+        });
+
+    /// <summary>The nodes of <see cref="Head"/> on pooled features.</summary>
+    public string ExportHead(OnnxGraphWriter onnx, string pooled) => OnnxLayers.Export(onnx, "head", head, pooled);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Model.OnnxConverter;
 using MlNetTriplet.Transforms;
 
 namespace MlNetTriplet.Persistence;
@@ -11,6 +12,8 @@ internal sealed class FailedModel(InvalidDataException failure) : BatchedTransfo
     private protected override NetworkMapping Mapping => throw Failure();
 
     private protected override void SaveModel(ModelSaveContext ctx) => throw Failure();
+
+    internal override void SaveAsOnnx(OnnxContext ctx, IDataView source) => throw Failure();
 
     /// <summary>The load error, raised anew (with the original as its cause) on each use.</summary>
     internal InvalidDataException Failure() => new(failure.Message, failure);

@@ -1,7 +1,9 @@
 // The runtime honours this attribute (by name) in the assembly that declares it: it lets MlNetTriplet call the model
-// save/load members that ML.NET 5.0.x keeps internal. Compile time sees them through build/Publicize.targets.
+// save/load and ONNX conversion members that ML.NET keeps internal. Compile time sees them through
+// build/Publicize.targets.
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
+[assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.OnnxConverter")]
 
 namespace System.Runtime.CompilerServices;
 

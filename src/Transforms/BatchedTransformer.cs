@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Transforms;
 
@@ -29,8 +30,14 @@ public abstract class BatchedTransformer : ITransformer
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapping.OutputSchema(inputSchema);
 
     /// <summary>Lazily maps <paramref name="input"/>: the added columns are computed only when a cursor reads them,
-    /// rows read ahead and mapped together in batches.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, Mapping);
+    /// rows read ahead and mapped together in batches. ML.NET's <c>ConvertToOnnx</c> converts the result (see
+    /// <see cref="SaveAsOnnx"/>).</summary>
+    public IDataView Transform(IDataView input) => new BatchedDataTransform(input, new NetworkDataView(input, Mapping), this);
+
+    /// <summary>Writes this step into ML.NET's ONNX conversion of a pipeline: its output columns computed from the
+    /// variable of its input column, which the steps before it (or the graph's inputs, <paramref name="source"/>'s
+    /// columns) hold. A step ONNX cannot hold throws, naming itself and what can be exported instead.</summary>
+    internal abstract void SaveAsOnnx(OnnxContext ctx, IDataView source);
 
     /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(Mapping, inputSchema);

@@ -1,8 +1,10 @@
 using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Explain;
+using MlNetTriplet.Export;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Transforms;
 
@@ -115,6 +117,10 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
         }
         return outputs;
     }
+
+    internal override void SaveAsOnnx(OnnxContext ctx, IDataView source) => throw OnnxSteps.NotExportable(
+        $"The class activation maps '{OutputColumnName}' ({Method})",
+        "they are computed from the classifier's gradients or repeated masked forward passes and then upsampled, outside a single inference graph.");
 
     private protected override void SaveModel(ModelSaveContext ctx) =>
         Format.SaveWithInner(ctx, _description, ClassifierModel, _classifier);

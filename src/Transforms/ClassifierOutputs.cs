@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Export;
 using MlNetTriplet.Persistence;
 
 namespace MlNetTriplet.Transforms;
@@ -56,6 +57,30 @@ internal static class ClassifierOutputs
             new OutputColumn(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, predicted.ToAnnotations(),
                 row => (ValueGetter<bool>)((ref bool dst) => dst = row.Output[0] > 0)),
         ];
+    }
+
+    /// <summary>The ONNX twin of <see cref="Multiclass"/> on a network's <paramref name="logits"/>: <c>Score</c> their
+    /// softmax, <c>PredictedLabel</c> its arg max + 1 as ML.NET's uint32 key (the first of equal maxima, as here).
+    /// <paramref name="column"/> declares an output column's variable by name.</summary>
+    public static void WriteMulticlassOnnx(OnnxGraphWriter onnx, string logits, Func<string, string> column)
+    {
+        string score = column(DefaultColumnNames.Score);
+        onnx.NodeInto("Softmax", [logits], score, node => node.AddAttribute("axis", 1L));
+        string index = onnx.Node("ArgMax", [score], node =>
+        {
+            node.AddAttribute("axis", 1L);
+            node.AddAttribute("keepdims", 1L);
+        });
+        string key = onnx.Node("Add", [index, onnx.Int64s("key_offset", [1], 1)]);
+        onnx.NodeInto("Cast", [key], column(DefaultColumnNames.PredictedLabel), node => node.AddAttribute("to", typeof(uint)));
+    }
+
+    /// <summary>The ONNX twin of <see cref="Binary"/> on the network's single <paramref name="logit"/>.</summary>
+    public static void WriteBinaryOnnx(OnnxGraphWriter onnx, string logit, Func<string, string> column)
+    {
+        onnx.NodeInto("Identity", [logit], column(DefaultColumnNames.Score));
+        onnx.NodeInto("Sigmoid", [logit], column(DefaultColumnNames.Probability));
+        onnx.NodeInto("Greater", [logit, onnx.Floats("zero", [0f], 1)], column(DefaultColumnNames.PredictedLabel));
     }
 
     /// <summary>The schema-shape twin of <see cref="Multiclass"/>, for <c>GetOutputSchema</c>.</summary>

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
+using MlNetTriplet.Export;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
@@ -79,6 +80,15 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
     public CnnArchitecture Architecture => _description.Architecture;
 
     internal CnnModule Cnn => (CnnModule)Network;
+
+    internal override NetworkOnnxDescription OnnxDescription => new("CnnClassifier", FeatureColumnName,
+        [ImageShape.Channels, ImageShape.Height, ImageShape.Width], ClassNames(_labelValues),
+        _description.Photos
+            ? NetworkOnnxDescription.Photos(ImageShape, PhotoGeometry(ImageShape).ResizeShorterSide, "Nothing else: the network takes these values as they are.")
+            : NetworkOnnxDescription.Vector(FeatureColumnName, [ImageShape.Channels, ImageShape.Height, ImageShape.Width]));
+
+    private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input) =>
+        ClassifierOutputs.WriteMulticlassOnnx(onnx, OnnxNetwork(onnx, input), name => OnnxColumn(onnx, name));
 
     private protected override void SaveModel(ModelSaveContext ctx) =>
         Format.SaveNetwork(ctx, _description, Network, writer => KeyValues.WriteOptional(writer, _labelValues));

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
+using MlNetTriplet.Export;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
@@ -73,6 +74,19 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
 
     /// <summary>The network's architecture.</summary>
     public MlpArchitecture Architecture => _description.Architecture;
+
+    internal override NetworkOnnxDescription OnnxDescription => new("NeuralNetwork", FeatureColumnName, [FeatureCount],
+        ClassNames(_labelValues), NetworkOnnxDescription.Vector(FeatureColumnName, [FeatureCount]));
+
+    private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input)
+    {
+        string logits = OnnxNetwork(onnx, input);
+        Func<string, string> column = name => OnnxColumn(onnx, name);
+        if (IsBinary)
+            ClassifierOutputs.WriteBinaryOnnx(onnx, logits, column);
+        else
+            ClassifierOutputs.WriteMulticlassOnnx(onnx, logits, column);
+    }
 
     private protected override void SaveModel(ModelSaveContext ctx) =>
         Format.SaveNetwork(ctx, _description, Network, writer => KeyValues.WriteOptional(writer, _labelValues));

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Export;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
@@ -113,6 +114,22 @@ public sealed class TransferLearningTransformer : NetworkTransformer
         if (d.FeaturesColumnName is { } features)
             outputs.Add(OutputColumn.Vector(features, featureCount, DataViewSchema.Annotations.Empty, offset: d.ClassCount));
         return outputs;
+    }
+
+    internal override NetworkOnnxDescription OnnxDescription => new("TransferLearning", ImageColumnName,
+        [3, ImageSize, ImageSize], ClassNames(_labelValues),
+        NetworkOnnxDescription.Photos(new ImageShape(3, ImageSize, ImageSize), ResizeShorterSide,
+            _description.Backbone.Preprocessing == BackbonePreprocessing.CntkBgrMeanImage
+                ? "The backbone's own normalisation is inside the graph: channels to BGR, x 255, minus CNTK's 224 x 224 mean image."
+                : "The backbone's own normalisation is inside the graph: (x - ImageNet mean) / ImageNet std per channel."));
+
+    private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input)
+    {
+        var network = onnx.Scope("network");
+        string pooled = Network.ExportPooledFeatures(network, input);
+        ClassifierOutputs.WriteMulticlassOnnx(onnx, Network.ExportHead(network, pooled), name => OnnxColumn(onnx, name));
+        if (FeaturesColumnName is { } features)
+            onnx.NodeInto("Identity", [pooled], OnnxColumn(onnx, features));
     }
 
     private protected override void SaveModel(ModelSaveContext ctx) =>

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
+using MlNetTriplet.Export;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
@@ -68,6 +69,13 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
 
     /// <summary>True when every embedding has unit L2 norm.</summary>
     public bool IsNormalized => _description.Network.Normalize;
+
+    internal override NetworkOnnxDescription OnnxDescription => new("TripletEmbedding", FeatureColumnName,
+        _description.Network.RowShape, null, NetworkOnnxDescription.Vector(FeatureColumnName, _description.Network.RowShape) +
+        (IsNormalized ? " The graph ends with the L2 normalisation: every embedding has unit norm." : ""));
+
+    private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input) =>
+        onnx.NodeInto("Identity", [OnnxNetwork(onnx, input)], OnnxColumn(onnx, OutputColumnName));
 
     private protected override void SaveModel(ModelSaveContext ctx) => Format.SaveNetwork(ctx, _description, Network);
 

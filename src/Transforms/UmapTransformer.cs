@@ -1,8 +1,10 @@
 using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
+using MlNetTriplet.Export;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Projection;
 using MlNetTriplet.Transforms;
@@ -68,6 +70,10 @@ public sealed class UmapTransformer : BatchedTransformer
         Buffer.BlockCopy(_model.Embedding, 0, result, 0, _model.Embedding.Length * sizeof(float));
         return result;
     }
+
+    internal override void SaveAsOnnx(OnnxContext ctx, IDataView source) => throw OnnxSteps.NotExportable(
+        $"The UMAP projection '{OutputColumnName}'",
+        "it places each new row by optimising its position against the fitted layout and the training rows' neighbour graph, which is not a fixed graph of tensor operations.");
 
     private protected override void SaveModel(ModelSaveContext ctx)
     {

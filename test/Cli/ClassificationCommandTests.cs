@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using MlNetTriplet.Cli.Tabular;
 
 namespace MlNetTriplet.Cli.Tests;
@@ -10,9 +12,9 @@ namespace MlNetTriplet.Cli.Tests;
 public sealed class ClassificationCommandTests
 {
     private static readonly string[] Sections =
-        ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "consumption", "timings"];
+        ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "consumption", "onnx", "timings"];
 
-    private static string _folder = "", _csv = "", _binary = "", _multiclass = "";
+    private static string _folder = "", _csv = "", _binary = "", _multiclass = "", _triton = "";
     private static ProcessResult _binaryRun = null!, _multiclassRun = null!;
 
     [ClassInitialize]
@@ -23,7 +25,9 @@ public sealed class ClassificationCommandTests
         _binary = Path.Combine(_folder, "binary");
         _multiclass = Path.Combine(_folder, "multiclass");
         _binaryRun = CliProcess.Run("classification", "--dataset", _csv, "--label-col", "deposit", "--epochs", "3", "-o", _binary);
-        _multiclassRun = CliProcess.Run("classification", "--dataset", _csv, "--label-col", "marital", "--epochs", "4", "-o", _multiclass);
+        _triton = Path.Combine(_folder, "triton");
+        _multiclassRun = CliProcess.Run("classification", "--dataset", _csv, "--label-col", "marital", "--epochs", "4", "-o", _multiclass,
+            "--triton", _triton);
     }
 
     [ClassCleanup]
@@ -54,6 +58,57 @@ public sealed class ClassificationCommandTests
         Assert.AreEqual(schema.Rows, probabilities.Length);
         Assert.IsTrue(probabilities.All(p => p is >= 0 and <= 1), "probabilities");
         Assert.IsTrue(probabilities.Any(p => p > 0.5) && probabilities.Any(p => p < 0.5), "both classes predicted");
+    }
+
+    [TestMethod]
+    public void Binary_Onnx_WholePipelineTakesTheRawColumnsAndScoresTheFileAsModelZip()
+    {
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(_binary, "model.zip"), out _);
+        var schema = TableSchema.Infer(ml, CsvFormat.Read(_csv, null), "deposit", [], null);
+        var data = schema.Loader(ml).Load(_csv);
+        var expected = model.Transform(data).GetColumn<float>("Probability").ToArray();
+
+        var manifest = OnnxOutputs.Manifest(_binary);
+        Assert.AreEqual("the whole pipeline of model.zip", manifest.GetProperty("holds").GetString());
+        var inputs = OnnxOutputs.Tensors(manifest, "inputs");
+        Assert.HasCount(16, inputs, "every column of the file but the label");
+        Assert.IsFalse(inputs.Any(i => i.Name == "deposit"));
+        CollectionAssert.AreEqual(new[] { "Score", "Probability", "PredictedLabel" }, OnnxOutputs.Tensors(manifest, "outputs").Select(o => o.Name).ToArray());
+
+        int rows = expected.Length;
+        var feeds = inputs.Select(i => i.Type == "string"
+            ? NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<string>(data.GetColumn<string>(i.Name).ToArray(), [rows, 1]))
+            : NamedOnnxValue.CreateFromTensor(i.Name, new DenseTensor<float>(data.GetColumn<float>(i.Name).ToArray(), [rows, 1]))).ToList();
+        var actual = OnnxOutputs.RunFloats(Path.Combine(_binary, "model.onnx"), feeds)["Probability"];
+        double max = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.IsLessThanOrEqualTo(1e-4, max, $"max |ONNX Runtime - model.zip| probability over {rows} rows: {max}");
+    }
+
+    [TestMethod]
+    public void Multiclass_Triton_ConfigMatchesTheGraphsNamesTypesAndShapes()
+    {
+        Assert.AreEqual(0, _multiclassRun.ExitCode, _multiclassRun.ToString());
+        string model = Path.Combine(_triton, "classification");
+        var config = OnnxOutputs.ParseTriton(Path.Combine(model, "config.pbtxt"));
+        string onnx = Path.Combine(model, "1", "model.onnx");
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(_multiclass, "model.onnx")), File.ReadAllBytes(onnx));
+        Assert.AreEqual("classification", config.Name);
+        Assert.AreEqual("onnxruntime", config.Backend);
+        Assert.IsGreaterThan(0, config.MaxBatchSize);
+        Assert.IsTrue(config.DynamicBatching, "dynamic batching");
+        foreach (var (declared, inputs) in new[] { (config.Inputs, true), (config.Outputs, false) })
+        {
+            var graph = OnnxOutputs.Graph(onnx, inputs);
+            CollectionAssert.AreEqual(graph.Select(g => g.Name).ToArray(), declared.Select(d => d.Name).ToArray());
+            foreach (var (g, d) in graph.Zip(declared))
+            {
+                Assert.AreEqual(OnnxOutputs.TritonType(g.Type), d.DataType, g.Name);
+                Assert.AreEqual(-1, g.Shape[0], $"{g.Name}: the batch dimension Triton adds");
+                CollectionAssert.AreEqual(g.Shape[1..], d.Dims, g.Name);
+            }
+        }
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_multiclass, "report.html")), "tritonserver --model-repository=");
     }
 
     [TestMethod]

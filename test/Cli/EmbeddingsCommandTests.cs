@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MlNetTriplet.Cli.Tests;
 
@@ -68,7 +70,27 @@ public sealed class EmbeddingsCommandTests
     [TestMethod]
     public void Idx_Report_RendersTheMapAndTheNeighbourGallery() =>
         ReportBrowser.AssertRenders(Path.Combine(_idx, "report.html"),
-            ["summary", "dataset", "settings", "learning-curves", "umap", "neighbours", "consumption", "timings"], minImages: 2 + 8 * 7);
+            ["summary", "dataset", "settings", "learning-curves", "umap", "neighbours", "consumption", "onnx", "timings"], minImages: 2 + 8 * 7);
+
+    [TestMethod]
+    public void Idx_Onnx_NetworkAloneEmbedsTheIdxPixelsAsTheModelDoes()
+    {
+        var manifest = OnnxOutputs.Manifest(_idx);
+        StringAssert.Contains(manifest.GetProperty("whyNetworkOnly").GetString(), "ImagePixelExtractingTransformer");
+        var input = OnnxOutputs.Tensors(manifest, "inputs").Single();
+        CollectionAssert.AreEqual(new long[] { -1, 1, 28, 28 }, input.Shape);
+
+        var ml = new MLContext();
+        var model = (TransformerChain<ITransformer>)ml.Model.Load(Path.Combine(_idx, "model.zip"), out _);
+        var test = ml.Data.LoadFromIdx(Path.Combine(CliData.FashionMnist, "t10k-images-idx3-ubyte.gz"),
+            Path.Combine(CliData.FashionMnist, "t10k-labels-idx1-ubyte.gz"), 20);
+        var expected = model.LastTransformer.Transform(test).GetColumn<float[]>("Embedding").SelectMany(e => e).ToArray();
+        var pixels = test.GetColumn<float[]>("Features").SelectMany(p => p).ToArray();
+        var actual = OnnxOutputs.RunFloats(Path.Combine(_idx, "model.onnx"),
+            [NamedOnnxValue.CreateFromTensor(input.Name, new DenseTensor<float>(pixels, [20, 1, 28, 28]))])["Embedding"];
+        double max = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.IsLessThanOrEqualTo(1e-4, max, $"max |ONNX Runtime - model.zip| embedding value: {max}");
+    }
 
     [TestMethod]
     public void Folder_PngFilesByClass_TrainsAndSavesAModelThatTakesImagePaths()

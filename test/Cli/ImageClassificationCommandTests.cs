@@ -1,3 +1,6 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
 namespace MlNetTriplet.Cli.Tests;
 
 /// <summary>image-classification end to end on six Caltech 101 classes: 6 training and 2 validation photos of each.</summary>
@@ -48,8 +51,23 @@ public sealed class ImageClassificationCommandTests
     [TestMethod]
     public void Caltech101_Report_RendersEverySectionAndTheCamGallery() =>
         ReportBrowser.AssertRenders(Path.Combine(_output, "report.html"),
-            ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "cam", "consumption", "timings"],
+            ["summary", "dataset", "settings", "learning-curves", "metrics", "misclassified", "cam", "consumption", "onnx", "timings"],
             minImages: 3, sectionsWithImages: ["learning-curves", "metrics", "cam"]);
+
+    [TestMethod]
+    public void Caltech101_Onnx_NetworkAloneOnPreparedPhotosWithWhyAndHow()
+    {
+        var manifest = OnnxOutputs.Manifest(_output);
+        Assert.AreEqual("the network alone, on its prepared input", manifest.GetProperty("holds").GetString());
+        StringAssert.Contains(manifest.GetProperty("whyNetworkOnly").GetString(), "decodes, resizes and crops them itself");
+        var input = OnnxOutputs.Tensors(manifest, "inputs").Single();
+        CollectionAssert.AreEqual(new long[] { -1, 3, 224, 224 }, input.Shape);
+        StringAssert.Contains(manifest.GetProperty("preprocessing").GetString(), "Resize(256)");
+        CollectionAssert.AreEqual(new[] { "ant", "butterfly", "dragonfly", "pizza", "starfish", "sunflower" }, manifest.GetProperty("classNames").EnumerateArray().Select(c => c.GetString()).ToArray());
+        var score = OnnxOutputs.RunFloats(Path.Combine(_output, "model.onnx"),
+            [NamedOnnxValue.CreateFromTensor(input.Name, new DenseTensor<float>(new float[3 * 224 * 224], [1, 3, 224, 224]))])["Score"];
+        Assert.AreEqual(1.0, score.Sum(), 1e-5, "class probabilities");
+    }
 
     [TestMethod]
     public void Caltech101_CamGallery_DrawsEveryRightAndWrongPrediction()

@@ -13,8 +13,9 @@ namespace MlNetTriplet.Cli.Commands;
 /// <param name="MaxRows">Read at most this many rows (images) of each file or split, or null for all.</param>
 /// <param name="Verbose">Show stack traces and the trainers' log.</param>
 /// <param name="CommandLine">The command line as typed, for the report.</param>
+/// <param name="TritonDirectory">Where to write a Triton model repository of model.onnx (full path), or null.</param>
 internal sealed record CommonSettings(string Scenario, string OutputDirectory, double TrainSeconds, int? Epochs, int Seed,
-    double ValidationFraction, int? MaxRows, bool Verbose, string CommandLine);
+    double ValidationFraction, int? MaxRows, bool Verbose, string CommandLine, string? TritonDirectory = null);
 
 /// <summary>The flags every scenario shares, with the mlnet CLI's names where it has them.</summary>
 internal sealed class CommonOptions
@@ -53,6 +54,10 @@ internal sealed class CommonOptions
         CustomParser = NumberFlags.Optional<int>("a whole number of rows"),
     };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Show the trainers' log, and a stack trace when something fails." };
+    private readonly Option<string> _triton = new("--triton")
+    {
+        Description = "Also write a Triton Inference Server model repository of model.onnx to this folder: <folder>/<scenario>/config.pbtxt (ONNX Runtime backend, dynamic batching) and <folder>/<scenario>/1/model.onnx.",
+    };
 
     public CommonOptions(string scenario, int defaultTrainSeconds)
     {
@@ -64,7 +69,7 @@ internal sealed class CommonOptions
     /// <summary>Adds the common flags to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _output, _trainTime, _epochs, _seed, _validationFraction, _maxRows, _verbose })
+        foreach (var option in new Option[] { _output, _trainTime, _epochs, _seed, _validationFraction, _maxRows, _triton, _verbose })
             command.Options.Add(option);
     }
 
@@ -90,8 +95,11 @@ internal sealed class CommonOptions
         string output = Path.GetFullPath(parse.GetValue(_output) ?? $"mlnettriplet-{_scenario}");
         if (File.Exists(output))
             throw new InputException($"--output '{output}' is a file: give a folder (it is created when missing).");
+        string? triton = parse.GetValue(_triton) is { } folder ? Path.GetFullPath(folder) : null;
+        if (triton is not null && File.Exists(triton))
+            throw new InputException($"--triton '{triton}' is a file: give a folder (it is created when missing).");
         return new CommonSettings(_scenario, output, trainSeconds, epochs, parse.GetValue(_seed), fraction, maxRows,
-            parse.GetValue(_verbose), "mlnettriplet " + string.Join(' ', args.Select(Quote)));
+            parse.GetValue(_verbose), "mlnettriplet " + string.Join(' ', args.Select(Quote)), triton);
     }
 
     private static string Quote(string arg) =>

@@ -66,7 +66,7 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         var examples = NeighbourGallery.Find(vectors, keys, queries: 8, neighbours: 6);
         var thumbnails = ThumbnailSource(data);
 
-        string usage = run.Timings.Measure("saving the model, the gallery and the consumption project", () =>
+        string usage = run.Timings.Measure("saving the model (zip and ONNX), the gallery and the consumption project", () =>
             Save(run, data, network.Model, reference, thumbnails));
 
         var report = new EmbeddingsReport(run, this, data, network, metrics, pixels, map, mapRows, mapNeighbours,
@@ -75,7 +75,7 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
                 i == 0 ? "query" : keys[row] == keys[e.Query] ? "right" : "wrong"))]).ToList());
         run.Timings.Measure("writing the report", () => report.Write(usage));
         console.Line(EmbeddingsReport.Sentence(metrics, pixels));
-        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
+        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.OnnxPath} (+ .json), {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
         network.Model.Dispose();
     }
 
@@ -138,6 +138,7 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         }
         var model = data.ImageLoading.Fit(paths).Append(network);
         ml.Model.Save(model, paths.Schema, run.Output.ModelPath);
+        run.Onnx = Export.OnnxOutput.Write(run, model, paths);
 
         var galleryRows = ml.Data.TakeRows(reference, GalleryRows);
         var gallery = galleryRows.GetColumn<float[]>("Embedding").Zip(galleryRows.GetColumn<uint>(EmbeddingData.KeyColumn),

@@ -52,11 +52,12 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         var metrics = run.Timings.Measure("evaluating on the validation photos", () => ml.MulticlassClassification.Evaluate(scored, KeyColumn));
         var predictions = Predictions(scored, images.Classes);
 
-        string usage = run.Timings.Measure("saving the model and the consumption project", () =>
+        string usage = run.Timings.Measure("saving the model (zip and ONNX) and the consumption project", () =>
         {
             // Photos in, class names out: the key-to-name step is saved with the network.
             var model = new TransformerChain<ITransformer>(network.Model, ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored));
             ml.Model.Save(model, images.Train.Schema, run.Output.ModelPath);
+            run.Onnx = Export.OnnxOutput.Write(run, model, images.Train);
             string example = TabularConsumption.ShellQuote(ShownPath.From(run.Output.ConsumptionDirectory, predictions[0].Path));
             ConsumptionProject.Write(run.Output, new Dictionary<string, string>
             {
@@ -72,7 +73,7 @@ internal sealed class ImageClassificationScenario(string dataset, TransferMode m
         var report = new ImageClassificationReport(run, this, images, trainCounts, validCounts, network, metrics, predictions, MisclassifiedShown, cams);
         run.Timings.Measure("writing the report", () => report.Write(usage));
         console.Line(ImageClassificationReport.Sentence(metrics, validCounts.Sum(), images.Classes.Count));
-        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
+        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.OnnxPath} (+ .json), {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
         network.Model.Dispose();
     }
 

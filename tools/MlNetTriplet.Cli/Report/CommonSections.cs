@@ -81,6 +81,8 @@ internal static class CommonSections
     public static void EndAndSave(HtmlReport report, RunContext run, string usage)
     {
         UseTheModel(report, usage);
+        if (run.Onnx is { } onnx)
+            Export.OnnxSection.Add(report, onnx);
         TimingsAndEnvironment(report, run);
         report.Save(run.Output.ReportPath);
     }

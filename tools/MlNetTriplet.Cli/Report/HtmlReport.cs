@@ -77,6 +77,7 @@ internal sealed class HtmlReport(string title, string subtitle)
         .thumb.wrong img { border-color: var(--bad); }
         .thumb.query img { border-color: var(--accent); }
         .thumb .caption { display: block; line-height: 1.3; word-break: break-word; }
+        pre { background: #f3f5f8; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; font-size: 13px; overflow-x: auto; }
         .tag { display: inline-block; padding: 0 6px; border-radius: 4px; font-size: 12px; background: #eef1f5; }
         """;
 }

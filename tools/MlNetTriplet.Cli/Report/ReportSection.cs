@@ -40,6 +40,13 @@ internal sealed class ReportSection(string id, string heading)
         return this;
     }
 
+    /// <summary>Code to copy, as written.</summary>
+    public ReportSection Code(string text)
+    {
+        _body.Append("<pre><code>").Append(Encode(text)).Append("</code></pre>\n");
+        return this;
+    }
+
     /// <summary>A muted remark.</summary>
     public ReportSection Note(string text)
     {

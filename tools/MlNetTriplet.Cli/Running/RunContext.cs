@@ -33,6 +33,9 @@ internal sealed class RunContext
     public TrainingBudget Budget { get; }
     public PhaseTimes Timings { get; } = new();
     public OutputFolder Output { get; }
+
+    /// <summary>The ONNX export of the model, once written (the report describes it).</summary>
+    public Export.OnnxOutcome? Onnx { get; set; }
 }
 
 /// <summary>Wall time of each phase of a run, for the report.</summary>
@@ -77,6 +80,8 @@ internal sealed class OutputFolder(string directory)
     public string MetricsPath => Path.Combine(directory, "metrics.json");
     public string ReportPath => Path.Combine(directory, "report.html");
     public string ConsumptionDirectory => Path.Combine(directory, "Consumption");
+    public string OnnxPath => Path.Combine(directory, "model.onnx");
+    public string OnnxManifestPath => Path.Combine(directory, "model.onnx.json");
 
     /// <summary>A PNG under plots/.</summary>
     public string Plot(string name) => Path.Combine(directory, "plots", name + ".png");

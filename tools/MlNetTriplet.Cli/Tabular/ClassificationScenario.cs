@@ -73,14 +73,16 @@ internal sealed class ClassificationScenario(ClassificationSettings settings) : 
         var scored = network.Model.Transform(validFeatures);
         var wrong = MisclassifiedRows.MostConfident(scored, schema, classNames, MisclassifiedShown);
 
-        string usage = run.Timings.Measure("saving the model and the consumption project", () =>
+        string usage = run.Timings.Measure("saving the model (zip and ONNX) and the consumption project", () =>
         {
             // The saved model takes the file's raw columns; the label mapping stays out, so rows without a known
             // answer can be scored, and a multiclass prediction comes back as the class's name.
             var steps = new List<ITransformer> { prep, network.Model };
             if (!label.IsBinary)
                 steps.Add(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored));
-            ml.Model.Save(new TransformerChain<ITransformer>([.. steps]), data.Schema, run.Output.ModelPath);
+            var model = new TransformerChain<ITransformer>([.. steps]);
+            ml.Model.Save(model, data.Schema, run.Output.ModelPath);
+            run.Onnx = Export.OnnxOutput.Write(run, model, data);
             var example = split.TestSet.Preview(1).RowView[0].Values
                 .Where(v => v.Key != label.Name).Select(v => v.Value switch
                 {
@@ -94,7 +96,7 @@ internal sealed class ClassificationScenario(ClassificationSettings settings) : 
         var report = new ClassificationReport(run, schema, network, outcome, classNames, wrong, trainRows, validRows, width);
         run.Timings.Measure("writing the report", () => report.Write(usage));
         console.Line(outcome.Sentence(label, validRows));
-        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
+        console.Line($"Wrote {run.Output.ModelPath}, {run.Output.OnnxPath} (+ .json), {run.Output.MetricsPath}, {run.Output.ReportPath} and {run.Output.ConsumptionDirectory}/");
         network.Model.Dispose();
     }
 
