@@ -5,7 +5,6 @@ using MlNetTriplet.Backbones;
 using MlNetTriplet.Data;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;

@@ -139,10 +139,7 @@ internal sealed class CursorBatchProducer : IDisposable
                 getVector!(ref vector);
                 var values = store.Floats(slot);
                 vector.CopyTo(values);
-                int bad = LabeledFeatures.IndexOfNonFinite(values);
-                if (bad >= 0)
-                    throw new InvalidDataException(
-                        $"{_dataName}: row {position} of image column '{_image.Name}' holds {values[bad]} at slot {bad}; expected finite numbers.");
+                RowChecks.CheckFinite(values, _dataName, position, _image, "image");
             }
             position++;
         }

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Explain;
+using MlNetTriplet.Data;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Transforms;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Persistence;
+using MlNetTriplet.Data;
 
 namespace MlNetTriplet.Transforms;
 

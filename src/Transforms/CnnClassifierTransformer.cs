@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
+using MlNetTriplet.Data;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;

@@ -48,9 +48,10 @@ internal sealed class VectorInput(string name, string role, int width) : IInputC
     public void Check(DataViewSchema.Column column) => SchemaChecks.CheckFloatVector(column, role, width);
 
     public IRowInput Bind(DataViewRow row, DataViewSchema.Column column, float[] batch) =>
-        new Reader(this, row.GetGetter<VBuffer<float>>(column), batch);
+        new Reader(this, column, row.GetGetter<VBuffer<float>>(column), batch);
 
-    private sealed class Reader(VectorInput input, ValueGetter<VBuffer<float>> getter, float[] batch) : IRowInput
+    private sealed class Reader(VectorInput input, DataViewSchema.Column column, ValueGetter<VBuffer<float>> getter, float[] batch)
+        : IRowInput
     {
         private VBuffer<float> _buffer;
 
@@ -59,10 +60,7 @@ internal sealed class VectorInput(string name, string role, int width) : IInputC
             var destination = batch.AsSpan(slot * input.Width, input.Width);
             getter(ref _buffer);
             _buffer.CopyTo(destination);
-            for (int i = 0; i < destination.Length; i++)
-                if (!float.IsFinite(destination[i]))
-                    throw new InvalidDataException(
-                        $"Row {position} of {input.Role} column '{input.Name}' holds {destination[i]} at slot {i}; expected finite numbers.");
+            RowChecks.CheckFinite(destination, null, position, column, input.Role);
         }
 
         public void Complete(int count)

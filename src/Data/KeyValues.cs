@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetTriplet.Persistence;
+namespace MlNetTriplet.Data;
 
 /// <summary>The values behind a key-typed label (what <c>MapValueToKey</c> recorded), kept by a classifier so its
 /// <c>PredictedLabel</c> maps back to the original labels, and written into the model zip.</summary>
