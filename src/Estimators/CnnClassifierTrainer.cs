@@ -108,7 +108,8 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, .. imageDims], train.Labels, device);
         using var validSet = valid is null ? null
             : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. imageDims], valid.Labels, device);
-        return new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
+        using var log = StartLog();
+        return new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet,
             new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), new CrossEntropyObjective());
     }
 
@@ -120,10 +121,11 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages));
         var data = PhotoTrainingData.Create(trainData, validationData, columns, CnnClassifierTransformer.PhotoGeometry(shape),
             o.Augmentation, shuffle: true, o, stream, seed);
-        using (var channel = Host.Start("Photos"))
+        using (var photos = StartLog("Photos"))
             foreach (var bad in data.Skipped)
-                channel.Warning("Skipped unreadable photo '{0}': {1}", bad.Path, bad.Reason);
-        return new NetworkTrainer(o, Host, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective());
+                photos.Warning($"Skipped unreadable photo '{bad.Path}': {bad.Reason}");
+        using var log = StartLog();
+        return new NetworkTrainer(o, log, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective());
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>; checks the feature and label columns.</summary>

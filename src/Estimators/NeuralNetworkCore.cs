@@ -49,7 +49,8 @@ internal static class NeuralNetworkCore
         using var validSet = valid is null ? null : TensorDataset.FromArrays(valid.Features, [valid.Rows, width], valid.Labels, device);
         var objective = createObjective(classCount);
         using var disposeObjective = objective as IDisposable;
-        var history = new NetworkTrainer(o, host, seed).Fit(network, trainSet, validSet,
+        using var log = new HostTrainingLog(host, "Training");
+        var history = new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet,
             new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), objective);
 
         var description = new NeuralNetworkTransformer.Description(o.FeatureColumnName, width, o.Architecture, kind,

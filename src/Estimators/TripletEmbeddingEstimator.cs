@@ -56,7 +56,8 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
         var objective = new TripletObjective(o.Mining, o.Distance, o.Loss, o.Margin, o.EffectiveReduction);
         // Validation batches have the training batches' structure (triplets, P x K, size), fixed across epochs.
         var validSampler = valid is null ? null : CreateSampler(valid.Labels, valid.Rows, DefaultSteps(valid.Rows), seed);
-        var history = new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
+        using var log = StartLog();
+        var history = new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet,
             CreateSampler(train.Labels, train.Rows, o.StepsPerEpoch ?? DefaultSteps(train.Rows), seed), objective, validSampler);
 
         var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, spec,

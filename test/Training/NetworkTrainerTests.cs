@@ -32,11 +32,13 @@ public sealed class NetworkTrainerTests
             ("out", nn.Linear(64, 10)));
     }
 
+    private static HostTrainingLog Log() => new(((IHostEnvironment)new MLContext()).Register("test"), "Training");
+
     private static TrainingHistory Train(nn.Module<Tensor, Tensor> model, CnnClassifierTrainer.Options options,
         TensorDataset train, TensorDataset? valid = null, int seed = 3)
     {
-        IHost host = ((IHostEnvironment)new MLContext(seed)).Register("test");
-        return new NetworkTrainer(options, host, seed).Fit(model, train, valid,
+        using var log = Log();
+        return new NetworkTrainer(options, log, seed).Fit(model, train, valid,
             new ShuffledBatchSampler(train.Count, options.BatchSize, seed), new CrossEntropyObjective());
     }
 
@@ -57,8 +59,8 @@ public sealed class NetworkTrainerTests
         Assert.HasCount(history.BestEpoch + 3, history.Epochs);
         var losses = history.Epochs.Select(e => e.ValidationLoss!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(losses, losses.Min()) + 1, history.BestEpoch);
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
-        var (loss, _) = new NetworkTrainer(options, host, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        using var log = Log();
+        var (loss, _) = new NetworkTrainer(options, log, 0).Evaluate(model, valid, new CrossEntropyObjective());
         Assert.AreEqual(losses.Min(), loss, 1e-5, "the model holds the best epoch's weights");
         Assert.AreNotEqual(losses[^1], loss, 1e-4);
     }
@@ -77,8 +79,8 @@ public sealed class NetworkTrainerTests
         var history = Train(model, options, train, valid);
         var accuracies = history.Epochs.Select(e => e.ValidationAccuracy!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(accuracies, accuracies.Max()) + 1, history.BestEpoch);
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
-        var (_, accuracy) = new NetworkTrainer(options, host, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        using var log = Log();
+        var (_, accuracy) = new NetworkTrainer(options, log, 0).Evaluate(model, valid, new CrossEntropyObjective());
         Assert.AreEqual(accuracies.Max(), accuracy!.Value, 1e-9);
     }
 
@@ -245,11 +247,11 @@ public sealed class NetworkTrainerTests
     [TestMethod]
     public void CosineSchedule_FallsFromTheInitialRateTowardsZero()
     {
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
+        using var log = Log();
         var trainer = new NetworkTrainer(new CnnClassifierTrainer.Options
         {
             NumberOfEpochs = 4, LearningRate = 0.1, LearningRateSchedule = LearningRateSchedule.Cosine,
-        }, host, 0);
+        }, log, 0);
         Assert.AreEqual(0.1, trainer.LearningRateAt(0), 1e-12);
         Assert.AreEqual(0.05, trainer.LearningRateAt(2), 1e-12);
         Assert.IsLessThan(0.02, trainer.LearningRateAt(3));
