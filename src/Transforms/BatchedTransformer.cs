@@ -15,11 +15,11 @@ public abstract class BatchedTransformer : ITransformer
     }
 
     /// <summary>The input column, the batch mapper and the added columns (set by the derived constructor).</summary>
-    private protected abstract NetworkMapping Mapping { get; }
+    private protected abstract BatchedMapping Mapping { get; }
 
     /// <summary>The mapping, for a transformer built on this one (class activation maps read a classifier's input
     /// column and label values).</summary>
-    internal NetworkMapping SharedMapping => Mapping;
+    internal BatchedMapping SharedMapping => Mapping;
 
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
@@ -30,10 +30,10 @@ public abstract class BatchedTransformer : ITransformer
 
     /// <summary>Lazily maps <paramref name="input"/>: the added columns are computed only when a cursor reads them,
     /// rows read ahead and mapped together in batches.</summary>
-    public IDataView Transform(IDataView input) => new NetworkDataView(input, Mapping);
+    public IDataView Transform(IDataView input) => new BatchedDataView(input, Mapping);
 
     /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(Mapping, inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchedRowMapper(Mapping, inputSchema);
 
     /// <summary>Saving is each transformer's own: its format and version.</summary>
     private protected abstract void SaveModel(ModelSaveContext ctx);

@@ -36,7 +36,7 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
         var runner = new ClassActivationMapRunner(_network, ClassActivationMap.For(description.Method, description.BatchSize),
             plan.Layer, description.TargetKind, plan.ClassIndex, description.BoxColumnName is null ? null : description.BoxThreshold,
             description.PreparedImageColumnName is not null);
-        Mapping = new NetworkMapping(classifier.SharedMapping.Input, runner, Outputs(description, plan, runner, shape),
+        Mapping = new BatchedMapping(classifier.SharedMapping.Input, runner, Outputs(description, plan, runner, shape),
             description.BatchSize);
         LayerName = _network.LayerNames[plan.Layer];
     }
@@ -51,7 +51,7 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
                 o.BoxColumnName, o.BoxThreshold, o.PreparedImageColumnName, o.BatchSize ?? batchSize);
     }
 
-    private protected override NetworkMapping Mapping { get; }
+    private protected override BatchedMapping Mapping { get; }
 
     /// <summary>The method.</summary>
     public CamMethod Method => _description.Method;

@@ -29,7 +29,7 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
     }
 
     private CnnClassifierTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(Input(description), runner,
+        : base(runner, new BatchedMapping(Input(description), runner,
             ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize),
             description.History)
     {

@@ -9,14 +9,14 @@ public abstract class NetworkTransformer : BatchedTransformer, IDisposable
 {
     private readonly NetworkRunner _runner;
 
-    private protected NetworkTransformer(NetworkRunner runner, NetworkMapping mapping, TrainingHistory? history)
+    private protected NetworkTransformer(NetworkRunner runner, BatchedMapping mapping, TrainingHistory? history)
     {
         _runner = runner;
         Mapping = mapping;
         History = history;
     }
 
-    private protected sealed override NetworkMapping Mapping { get; }
+    private protected sealed override BatchedMapping Mapping { get; }
 
     /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
     public TrainingHistory? History { get; }

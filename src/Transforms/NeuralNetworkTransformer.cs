@@ -29,7 +29,7 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
     }
 
     private NeuralNetworkTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(description.FeatureColumnName, runner,
+        : base(runner, new BatchedMapping(description.FeatureColumnName, runner,
             description.Kind == ClassifierKind.Binary
                 ? ClassifierOutputs.Binary()
                 : ClassifierOutputs.Multiclass(description.ClassCount, labelValues),

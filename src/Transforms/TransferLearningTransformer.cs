@@ -30,7 +30,7 @@ public sealed class TransferLearningTransformer : NetworkTransformer
     }
 
     private TransferLearningTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(new ImageInput(description.ImageColumnName, Geometry(description.Backbone)),
+        : base(runner, new BatchedMapping(new ImageInput(description.ImageColumnName, Geometry(description.Backbone)),
             runner, Outputs(description, labelValues, runner.OutputWidth - description.ClassCount),
             description.InferenceBatchSize), description.History)
     {

@@ -4,13 +4,13 @@ using MlNetTriplet.Data;
 
 namespace MlNetTriplet.Transforms;
 
-/// <summary>The network output of the row a getter is reading.</summary>
+/// <summary>The mapper's output for the row a getter is reading.</summary>
 internal interface IOutputRow
 {
     ReadOnlySpan<float> Output { get; }
 }
 
-/// <summary>One column a network transformer adds: its schema entry and how a getter reads the row's output.</summary>
+/// <summary>One column a batched transformer adds: its schema entry and how a getter reads the row's output.</summary>
 internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSchema.Annotations Annotations,
     Func<IOutputRow, Delegate> CreateGetter)
 {
@@ -29,9 +29,9 @@ internal sealed record OutputColumn(string Name, DataViewType Type, DataViewSche
 
 /// <summary>What a fitted batched transformer (a network, a projection) does to a schema and to rows: one input
 /// column through an <see cref="IBatchMapper"/> into a few output columns. Immutable and shared by every cursor.</summary>
-internal sealed class NetworkMapping
+internal sealed class BatchedMapping
 {
-    public NetworkMapping(IInputColumn input, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize)
+    public BatchedMapping(IInputColumn input, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize)
     {
         if (input.Width != mapper.InputWidth)
             throw new ArgumentException($"The input column gives {input.Width} values per row; the mapper takes {mapper.InputWidth}.");
@@ -42,7 +42,7 @@ internal sealed class NetworkMapping
     }
 
     /// <summary>A mapping whose input is a <c>Vector&lt;Single&gt;</c> of the mapper's width.</summary>
-    public NetworkMapping(string inputColumn, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize,
+    public BatchedMapping(string inputColumn, IBatchMapper mapper, IReadOnlyList<OutputColumn> outputs, int batchSize,
         string inputRole) : this(new VectorInput(inputColumn, inputRole, mapper.InputWidth), mapper, outputs, batchSize)
     {
     }
@@ -70,15 +70,15 @@ internal sealed class NetworkMapping
     }
 }
 
-/// <summary>The lazy <see cref="IDataView"/> a network transformer returns: input columns pass through, output
+/// <summary>The lazy <see cref="IDataView"/> a batched transformer returns: input columns pass through, output
 /// columns are computed batch by batch inside the cursor.</summary>
-internal sealed class NetworkDataView : IDataView
+internal sealed class BatchedDataView : IDataView
 {
     private readonly IDataView _input;
-    private readonly NetworkMapping _mapping;
+    private readonly BatchedMapping _mapping;
     private readonly int _featureIndex;
 
-    public NetworkDataView(IDataView input, NetworkMapping mapping)
+    public BatchedDataView(IDataView input, BatchedMapping mapping)
     {
         _input = input;
         _mapping = mapping;
@@ -93,14 +93,14 @@ internal sealed class NetworkDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var (inputColumns, active) = Plan(columnsNeeded);
-        return new NetworkCursor(_mapping, Schema, _input.GetRowCursor(inputColumns, rand), active, _featureIndex);
+        return new BatchedCursor(_mapping, Schema, _input.GetRowCursor(inputColumns, rand), active, _featureIndex);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
         var (inputColumns, active) = Plan(columnsNeeded);
         return _input.GetRowCursorSet(inputColumns, n, rand)
-            .Select(c => (DataViewRowCursor)new NetworkCursor(_mapping, Schema, c, active, _featureIndex)).ToArray();
+            .Select(c => (DataViewRowCursor)new BatchedCursor(_mapping, Schema, c, active, _featureIndex)).ToArray();
     }
 
     private (List<DataViewSchema.Column>, bool[]) Plan(IEnumerable<DataViewSchema.Column> columnsNeeded)

@@ -3,14 +3,14 @@ using Microsoft.ML.Data;
 
 namespace MlNetTriplet.Transforms;
 
-/// <summary>Row-at-a-time mapping for <c>PredictionEngine</c>: the network runs on a batch of one when an output
+/// <summary>Row-at-a-time mapping for <c>PredictionEngine</c>: the mapper runs on a batch of one when an output
 /// getter is first called for a row, and the result is kept until the input row moves.</summary>
-internal sealed class NetworkRowMapper : IRowToRowMapper
+internal sealed class BatchedRowMapper : IRowToRowMapper
 {
-    private readonly NetworkMapping _mapping;
+    private readonly BatchedMapping _mapping;
     private readonly int _featureIndex;
 
-    public NetworkRowMapper(NetworkMapping mapping, DataViewSchema inputSchema)
+    public BatchedRowMapper(BatchedMapping mapping, DataViewSchema inputSchema)
     {
         _mapping = mapping;
         InputSchema = inputSchema;
@@ -35,14 +35,14 @@ internal sealed class NetworkRowMapper : IRowToRowMapper
 
     private sealed class Row : DataViewRow, IOutputRow
     {
-        private readonly NetworkRowMapper _parent;
+        private readonly BatchedRowMapper _parent;
         private readonly DataViewRow _input;
         private readonly bool[] _active;
         private readonly float[] _features, _output;
         private readonly IRowInput? _reader;
         private long _computedAt = -1;
 
-        public Row(NetworkRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+        public Row(BatchedRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
         {
             _parent = parent;
             _input = input;

@@ -3,12 +3,12 @@ using Microsoft.ML.Data;
 
 namespace MlNetTriplet.Transforms;
 
-/// <summary>Reads a batch of rows ahead from the input cursor, runs the network once on it, then serves the rows
+/// <summary>Reads a batch of rows ahead from the input cursor, runs the batch mapper once on it, then serves the rows
 /// one by one. Input columns that are asked for are cached per row during the read-ahead, so the upstream pipeline
 /// runs once per row. Without any output column active it is a plain pass-through.</summary>
-internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
+internal sealed class BatchedCursor : DataViewRowCursor, IOutputRow
 {
-    private readonly NetworkMapping _mapping;
+    private readonly BatchedMapping _mapping;
     private readonly DataViewRowCursor _input;
     private readonly bool[] _active;
     private readonly Delegate?[] _getters;
@@ -23,7 +23,7 @@ internal sealed class NetworkCursor : DataViewRowCursor, IOutputRow
     private int _slot = -1, _filled;
     private long _position = -1;
 
-    public NetworkCursor(NetworkMapping mapping, DataViewSchema schema, DataViewRowCursor input, bool[] active,
+    public BatchedCursor(BatchedMapping mapping, DataViewSchema schema, DataViewRowCursor input, bool[] active,
         int featureIndex)
     {
         _mapping = mapping;
