@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
@@ -134,8 +135,9 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
 
         bool frozen = o.Mode == TransferMode.FrozenBackbone;
         var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages), o.DecoderThreads);
-        var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry, frozen ? null : o.Augmentation,
-            shuffle: !frozen, o, stream, seed);
+        using var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry,
+            frozen ? null : o.Augmentation, shuffle: !frozen,
+            new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken), stream, seed);
         using var notes = StartLog("Transfer learning");
         foreach (var bad in data.Skipped)
             notes.Warning($"Skipped unreadable photo '{bad.Path}': {bad.Reason}");
@@ -191,37 +193,21 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         var o = TrainerOptions;
         if (o.TuneNativeAllocator)
             NativeAllocator.KeepBuffersInHeap();
-        using var train = PooledFeatures(network, data.Train, data.TrainRows, device, notes);
+        using var train = new BatchSource(PooledFeatures(network, data.Train, device, notes),
+            new PermutedPlan(data.TrainRows, o.BatchSize, seed));
         using var valid = data.Validation is null ? null
-            : PooledFeatures(network, data.Validation, data.ValidationRows, device, notes);
+            : new BatchSource(PooledFeatures(network, data.Validation, device, notes),
+                BatchPlan.Sequential(data.ValidationRows, o.InferenceBatchSize));
         using var log = StartLog();
-        return new NetworkTrainer(o, log, seed).Fit(network.Head, train, valid,
-            new ShuffledBatchSampler(train.Count, o.BatchSize, seed), new CrossEntropyObjective());
+        return new NetworkTrainer(o, log, seed).Fit(network.Head, train, valid, new CrossEntropyObjective());
     }
 
-    private TensorDataset PooledFeatures(TransferNetwork network, IBatchSource photos, int rows, Device device,
-        ITrainingLog notes)
+    private TensorRows PooledFeatures(TransferNetwork network, BatchSource photos, Device device, ITrainingLog notes)
     {
-        int width = network.Backbone.FeatureChannels;
-        var features = new float[(long)rows * width];
-        var labels = new long[rows];
         var progress = new ProgressReporter(TrainerOptions.ProgressCallback, notes, TrainingPhase.Preparing, 0,
             TrainerOptions.NumberOfEpochs, photos.StepsPerEpoch);
-        network.eval();
-        using var noGrad = no_grad();
-        int seen = 0, step = 0;
-        foreach (var batch in photos.Batches(0))
-        {
-            using var owned = batch;
-            TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            int n = (int)batch.Count;
-            network.PooledFeatures(batch.Features).cpu().contiguous().data<float>().CopyTo(features.AsSpan(seen * width, n * width));
-            batch.Labels.cpu().data<long>().CopyTo(labels.AsSpan(seen, n));
-            seen += n;
-            progress.Step(++step, seen, null);
-        }
-        return TensorDataset.FromArrays(features, [rows, width], labels, device);
+        return FrozenFeatures.Compute(photos, network, network.PooledFeatures, device,
+            (step, rows) => progress.Step(step, rows, null), TrainerOptions.CancellationToken);
     }
 
     /// <summary>The head at the full learning rate, and the backbone blocks the mode trains at the backbone's factor;

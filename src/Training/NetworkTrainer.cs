@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MlNetTriplet.Batches;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,22 +8,12 @@ namespace MlNetTriplet.Training;
 
 /// <summary>The one training loop of the package: epochs of sampled batches, optimiser and schedule, L1/L2,
 /// gradient clipping, validation, early stopping with best-weights restore, metrics callback, cancellation and
-/// checkpoints. Every estimator plugs its network, data, sampler and objective into it.</summary>
+/// checkpoints. Every estimator plugs its network, batch sources and objective into it.</summary>
 internal sealed class NetworkTrainer(NetworkTrainingOptions options, ITrainingLog log, long seed)
 {
-    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s rows as <paramref name="sampler"/> draws
-    /// them; <paramref name="validationSampler"/> gives the validation batches when the objective needs the training
-    /// batches' structure (triplets), null evaluates consecutive rows in inference-sized chunks.</summary>
-    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
-        IBatchSampler sampler, ITrainingObjective objective, IBatchSampler? validationSampler = null) =>
-        Fit(model, new SampledBatches(train, sampler),
-            validation is null ? null
-                : new SampledBatches(validation, validationSampler ?? new ChunkSampler(validation.Count, options.InferenceBatchSize)),
-            objective);
-
     /// <summary>Trains <paramref name="parts"/> of <paramref name="model"/> (default: all of it) on
     /// <paramref name="train"/>'s batches, evaluating <paramref name="validation"/>'s batches after every epoch.</summary>
-    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation,
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, BatchSource train, BatchSource? validation,
         ITrainingObjective objective, TrainableParts? parts = null)
     {
         options.CheckValidationAvailable(validation is not null);
@@ -50,7 +41,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, ITrainingLo
             double lr = LearningRateAt(epoch);
             foreach (var (group, factor) in optimizer.ParamGroups.Zip(parts.Groups.Select(g => g.LearningRateFactor)))
                 group.LearningRate = lr * factor;
-            random.manual_seed(ShuffledBatchSampler.SeedFor(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
+            random.manual_seed(BatchPlan.EpochSeed(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
             model.train();
             foreach (var frozen in parts.Frozen)
                 frozen.eval();
@@ -134,15 +125,10 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, ITrainingLo
         return new TrainingHistory(state.Epochs.ToArray(), kept, stoppedEarly);
     }
 
-    /// <summary>Mean loss (and accuracy) over a dataset, in inference-sized chunks, in eval mode without gradients.</summary>
-    internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data,
-        ITrainingObjective objective)
-        => Evaluate(model, new SampledBatches(data, new ChunkSampler(data.Count, options.InferenceBatchSize)), objective, 0);
-
     /// <summary>Mean loss (and accuracy) over <paramref name="data"/>'s epoch-0 batches (the same every time), in
-    /// eval mode without gradients.</summary>
-    private (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource data,
-        ITrainingObjective objective, int epoch)
+    /// eval mode without gradients; progress is reported as validation after 1-based <paramref name="epoch"/>.</summary>
+    internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, BatchSource data,
+        ITrainingObjective objective, int epoch = 0)
     {
         model.eval();
         using var noGrad = no_grad();

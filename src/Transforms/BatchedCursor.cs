@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Batches;
 
 namespace MlNetTriplet.Transforms;
 
@@ -14,8 +15,9 @@ internal sealed class BatchedCursor : DataViewRowCursor, IOutputRow
     private readonly Delegate?[] _getters;
     private readonly bool _batched;
     private readonly int _width, _outWidth;
-    private readonly float[] _inputBatch, _outputBatch;
-    private readonly IRowInput? _reader;
+    private readonly RowBuffer _inputRows;
+    private readonly float[] _outputBatch;
+    private readonly IColumnReader? _reader;
     private readonly ColumnCache[] _caches;
     private readonly ValueGetter<DataViewRowId> _inputIds;
     private readonly DataViewRowId[] _ids;
@@ -37,7 +39,8 @@ internal sealed class BatchedCursor : DataViewRowCursor, IOutputRow
         if (!_batched)
         {
             _caches = [];
-            _inputBatch = _outputBatch = [];
+            _inputRows = RowBuffer.OfFloats(0, 0);
+            _outputBatch = [];
             _ids = [];
             _batches = [];
             return;
@@ -45,11 +48,11 @@ internal sealed class BatchedCursor : DataViewRowCursor, IOutputRow
         int size = mapping.BatchSize;
         _width = mapping.Mapper.InputWidth;
         _outWidth = mapping.Mapper.OutputWidth;
-        _inputBatch = new float[size * _width];
+        _inputRows = RowBuffer.OfFloats(size, _width);
         _outputBatch = new float[size * _outWidth];
         _ids = new DataViewRowId[size];
         _batches = new long[size];
-        _reader = mapping.Input.Bind(input, input.Schema[featureIndex], _inputBatch);
+        _reader = mapping.Input.Bind(input, input.Schema[featureIndex], _inputRows);
         var caches = new List<ColumnCache>();
         for (int i = 0; i < inputCount; i++)
         {
@@ -121,7 +124,7 @@ internal sealed class BatchedCursor : DataViewRowCursor, IOutputRow
         if (_filled == 0)
             return false;
         _reader!.Complete(_filled);
-        _mapping.Mapper.Run(_inputBatch, _filled, _outputBatch);
+        _mapping.Mapper.Run(_inputRows.Floats, _filled, _outputBatch);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Batches;
 
 namespace MlNetTriplet.Transforms;
 
@@ -38,8 +39,9 @@ internal sealed class BatchedRowMapper : IRowToRowMapper
         private readonly BatchedRowMapper _parent;
         private readonly DataViewRow _input;
         private readonly bool[] _active;
-        private readonly float[] _features, _output;
-        private readonly IRowInput? _reader;
+        private readonly RowBuffer _features;
+        private readonly float[] _output;
+        private readonly IColumnReader? _reader;
         private long _computedAt = -1;
 
         public Row(BatchedRowMapper parent, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
@@ -50,7 +52,7 @@ internal sealed class BatchedRowMapper : IRowToRowMapper
             foreach (var c in activeColumns)
                 _active[c.Index] = true;
             var mapper = parent._mapping.Mapper;
-            _features = new float[mapper.InputWidth];
+            _features = RowBuffer.OfFloats(1, mapper.InputWidth);
             _output = new float[mapper.OutputWidth];
             var inputColumn = input.Schema[parent._featureIndex];
             if (input.IsColumnActive(inputColumn))
@@ -73,7 +75,7 @@ internal sealed class BatchedRowMapper : IRowToRowMapper
                         $"Input column '{_parent._mapping.Input.Name}' is not active on the input row.");
                     reader.Capture(0, _input.Position);
                     reader.Complete(1);
-                    _parent._mapping.Mapper.Run(_features, 1, _output);
+                    _parent._mapping.Mapper.Run(_features.Floats, 1, _output);
                     _computedAt = _input.Position;
                 }
                 return _output;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Batches;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Images;

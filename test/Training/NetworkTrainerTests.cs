@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Training;
 using TorchSharp;
@@ -18,12 +19,16 @@ public sealed class NetworkTrainerTests
         return (images.Pixels, labels.Values.Select(v => (long)v).ToArray());
     });
 
-    private static TensorDataset Data(int start, int count)
+    private static TensorRows Data(int start, int count)
     {
         var (x, y) = Pixels.Value;
-        return TensorDataset.FromArrays(x.AsSpan(start * 784, count * 784).ToArray(), [count, 784],
+        return TensorRows.FromArrays(x.AsSpan(start * 784, count * 784).ToArray(), [count, 784],
             y.AsSpan(start, count).ToArray(), CPU);
     }
+
+    /// <summary>Validation batches as the estimators cut them: consecutive rows, inference-sized.</summary>
+    private static BatchSource Evaluation(TensorRows rows, CnnClassifierTrainer.Options options) =>
+        new(rows, BatchPlan.Sequential(rows.Count, options.InferenceBatchSize));
 
     private static nn.Module<Tensor, Tensor> Mlp(long seed, double dropout = 0)
     {
@@ -35,11 +40,12 @@ public sealed class NetworkTrainerTests
     private static HostTrainingLog Log() => new(((IHostEnvironment)new MLContext()).Register("test"), "Training");
 
     private static TrainingHistory Train(nn.Module<Tensor, Tensor> model, CnnClassifierTrainer.Options options,
-        TensorDataset train, TensorDataset? valid = null, int seed = 3)
+        TensorRows train, TensorRows? valid = null, int seed = 3)
     {
         using var log = Log();
-        return new NetworkTrainer(options, log, seed).Fit(model, train, valid,
-            new ShuffledBatchSampler(train.Count, options.BatchSize, seed), new CrossEntropyObjective());
+        return new NetworkTrainer(options, log, seed).Fit(model,
+            new BatchSource(train, BatchPlan.Shuffled(train.Count, options.BatchSize, seed)),
+            valid is null ? null : Evaluation(valid, options), new CrossEntropyObjective());
     }
 
     private static float[] Weights(nn.Module model) =>
@@ -60,7 +66,7 @@ public sealed class NetworkTrainerTests
         var losses = history.Epochs.Select(e => e.ValidationLoss!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(losses, losses.Min()) + 1, history.BestEpoch);
         using var log = Log();
-        var (loss, _) = new NetworkTrainer(options, log, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        var (loss, _) = new NetworkTrainer(options, log, 0).Evaluate(model, Evaluation(valid, options), new CrossEntropyObjective());
         Assert.AreEqual(losses.Min(), loss, 1e-5, "the model holds the best epoch's weights");
         Assert.AreNotEqual(losses[^1], loss, 1e-4);
     }
@@ -80,7 +86,7 @@ public sealed class NetworkTrainerTests
         var accuracies = history.Epochs.Select(e => e.ValidationAccuracy!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(accuracies, accuracies.Max()) + 1, history.BestEpoch);
         using var log = Log();
-        var (_, accuracy) = new NetworkTrainer(options, log, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        var (_, accuracy) = new NetworkTrainer(options, log, 0).Evaluate(model, Evaluation(valid, options), new CrossEntropyObjective());
         Assert.AreEqual(accuracies.Max(), accuracy!.Value, 1e-9);
     }
 

@@ -1,22 +1,20 @@
-using MlNetTriplet.Training;
-using MlNetTriplet.Training.Sampling;
+using MlNetTriplet.Batches;
 
-namespace MlNetTriplet.Tests.Embeddings;
+namespace MlNetTriplet.Tests.Batches;
 
-/// <summary>The batch samplers build what the miners and losses assume, deterministically per epoch.</summary>
+/// <summary>The plans build what the readers, miners and losses assume, deterministically per (seed, epoch).</summary>
 [TestClass]
-public sealed class TripletSamplerTests
+public sealed class BatchPlanTests
 {
     // 4 classes of uneven size: 0 x 5, 1 x 2, 2 x 9, 3 x 4.
     private static readonly long[] Labels = [.. Enumerable.Repeat(0L, 5), .. Enumerable.Repeat(1L, 2), .. Enumerable.Repeat(2L, 9), .. Enumerable.Repeat(3L, 4)];
 
-    private static long[][] Draw(Func<IBatchSampler> create, int epoch) =>
-        create().Batches(epoch).Select(t => { using (t) return t.data<long>().ToArray(); }).ToArray();
+    private static int[][] Draw(BatchPlan plan, int epoch) => [.. plan.Epoch(epoch)];
 
     [TestMethod]
     public void RandomTriplets_AnchorAndPositiveShareAClassAndDiffer_NegativeIsAnotherClass()
     {
-        var batches = Draw(() => new RandomTripletSampler(Labels, triplets: 16, stepsPerEpoch: 20, seed: 3), epoch: 0);
+        var batches = Draw(new RandomTripletPlan(Labels, triplets: 16, stepsPerEpoch: 20, seed: 3), epoch: 0);
         Assert.HasCount(20, batches);
         var negativeClasses = new HashSet<long>();
         foreach (var b in batches)
@@ -32,14 +30,14 @@ public sealed class TripletSamplerTests
             }
         }
         Assert.HasCount(4, negativeClasses, "every class serves as a negative");
-        CollectionAssert.AreEqual(batches[7], Draw(() => new RandomTripletSampler(Labels, 16, 20, 3), 0)[7], "same seed and epoch");
-        CollectionAssert.AreNotEqual(batches[0], Draw(() => new RandomTripletSampler(Labels, 16, 20, 3), 1)[0], "a new epoch");
+        CollectionAssert.AreEqual(batches[7], Draw(new RandomTripletPlan(Labels, 16, 20, 3), 0)[7], "same seed and epoch");
+        CollectionAssert.AreNotEqual(batches[0], Draw(new RandomTripletPlan(Labels, 16, 20, 3), 1)[0], "a new epoch");
     }
 
     [TestMethod]
     public void ClassBalanced_DrawsPDistinctClassesOfKDistinctRows()
     {
-        var batches = Draw(() => new ClassBalancedBatchSampler(Labels, classesPerBatch: 3, samplesPerClass: 4, stepsPerEpoch: 30, seed: 1), 0);
+        var batches = Draw(new ClassBalancedPlan(Labels, classesPerBatch: 3, samplesPerClass: 4, stepsPerEpoch: 30, seed: 1), 0);
         foreach (var b in batches)
         {
             Assert.HasCount(12, b);

@@ -1,7 +1,7 @@
 using Microsoft.ML;
-using MlNetTriplet.Transforms;
+using MlNetTriplet.Images;
 
-namespace MlNetTriplet.Images;
+namespace MlNetTriplet.Batches;
 
 /// <summary>A photo column as a batched transformer's input: file paths (decoded a batch at a time, in parallel),
 /// ImageAnalytics images, or vectors already prepared as the network's C x H x W input, all brought to
@@ -17,8 +17,8 @@ internal sealed class ImageInput(string name, ImageGeometry geometry) : IInputCo
 
     public void Check(DataViewSchema.Column column) => ImageColumn.Check(column, geometry.Shape, ImageRole);
 
-    public IRowInput Bind(DataViewRow row, DataViewSchema.Column column, float[] batch) =>
+    public IColumnReader Bind(DataViewRow row, DataViewSchema.Column column, RowBuffer rows, string? dataName = null) =>
         ImageColumn.Check(column, geometry.Shape, ImageRole) == ImageInputKind.Vector
-            ? new VectorInput(name, ImageRole, Width).Bind(row, column, batch)
-            : new ImageColumnReader(row, column, new ImagePreparation(geometry), batch, ImageWorkers.Alone);
+            ? new VectorInput(name, ImageRole, Width).Bind(row, column, rows, dataName)
+            : new ImageColumnReader(row, column, new ImagePreparation(geometry), epoch: 0, rows, ImageWorkers.Alone, dataName);
 }
