@@ -23,6 +23,9 @@ internal sealed class ClassBalancedPlan : BatchPlan
     {
         var random = new Random(unchecked((int)EpochSeed(_seed, epoch)));
         var order = Enumerable.Range(0, _pools.Length).ToArray();
+        // The draws shuffle the pools in place: each epoch starts from a fresh copy, so it depends on (seed, epoch)
+        // alone, not on the epochs drawn before it (a resumed run, or validation batches drawn once per epoch).
+        var pools = Array.ConvertAll(_pools, pool => (int[])pool.Clone());
         var batches = new int[_steps][];
         for (int step = 0; step < _steps; step++)
         {
@@ -33,7 +36,7 @@ internal sealed class ClassBalancedPlan : BatchPlan
             {
                 int pick = random.Next(c, order.Length);
                 (order[c], order[pick]) = (order[pick], order[c]);
-                var pool = _pools[order[c]];
+                var pool = pools[order[c]];
                 for (int s = 0; s < _k; s++)
                 {
                     int row;

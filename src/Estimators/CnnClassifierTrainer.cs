@@ -105,7 +105,7 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
             o.LabelColumnName, shape.Size, classCount, o.ValidationFraction, seed, className, o.CancellationToken);
         // Past this point only the tensors are used, so the host arrays can be collected during training.
-        using var trainSet = BatchSource.InMemory(train, shape.Dims, device, new PermutedPlan(train.Rows, o.BatchSize, seed));
+        using var trainSet = BatchSource.InMemory(train, shape.Dims, device, BatchPlan.Shuffled(train.Rows, o.BatchSize, seed));
         using var validSet = valid is null ? null
             : BatchSource.InMemory(valid, shape.Dims, device, BatchPlan.Sequential(valid.Rows, o.InferenceBatchSize));
         using var log = StartLog();

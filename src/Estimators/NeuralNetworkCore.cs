@@ -46,7 +46,7 @@ internal static class NeuralNetworkCore
         var network = new MlpModule(o.Architecture, width, outputs);
         network.to(device);
         // Past this point only the tensors are used, so the host arrays can be collected during training.
-        using var trainSet = BatchSource.InMemory(train, [width], device, new PermutedPlan(train.Rows, o.BatchSize, seed));
+        using var trainSet = BatchSource.InMemory(train, [width], device, BatchPlan.Shuffled(train.Rows, o.BatchSize, seed));
         using var validSet = valid is null ? null
             : BatchSource.InMemory(valid, [width], device, BatchPlan.Sequential(valid.Rows, o.InferenceBatchSize));
         var objective = createObjective(classCount);

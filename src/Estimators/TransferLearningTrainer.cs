@@ -194,7 +194,7 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         if (o.TuneNativeAllocator)
             NativeAllocator.KeepBuffersInHeap();
         using var train = new BatchSource(PooledFeatures(network, data.Train, device, notes),
-            new PermutedPlan(data.TrainRows, o.BatchSize, seed));
+            BatchPlan.Shuffled(data.TrainRows, o.BatchSize, seed));
         using var valid = data.Validation is null ? null
             : new BatchSource(PooledFeatures(network, data.Validation, device, notes),
                 BatchPlan.Sequential(data.ValidationRows, o.InferenceBatchSize));

@@ -87,7 +87,7 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
         {
             TripletSampling.RandomTriplets => new RandomTripletPlan(labels[..rows], o.BatchSize, steps, seed),
             TripletSampling.ClassBalanced => new ClassBalancedPlan(labels[..rows], o.ClassesPerBatch, o.SamplesPerClass, steps, seed),
-            _ => new PermutedPlan(rows, o.BatchSize, seed),
+            _ => BatchPlan.Shuffled(rows, o.BatchSize, seed),
         };
     }
 

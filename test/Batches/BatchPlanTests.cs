@@ -52,4 +52,66 @@ public sealed class BatchPlanTests
             }
         }
     }
+
+    [TestMethod]
+    public void ClassBalanced_AnEpochDependsOnTheSeedAndEpochAlone()
+    {
+        var plan = new ClassBalancedPlan(Labels, classesPerBatch: 3, samplesPerClass: 4, stepsPerEpoch: 10, seed: 2);
+        var first = Draw(plan, 0);
+        Draw(plan, 1);
+        var third = Draw(plan, 2);
+        CollectionAssert.AreEqual(first.SelectMany(b => b).ToArray(), Draw(plan, 0).SelectMany(b => b).ToArray(),
+            "epoch 0 again, after epochs 1 and 2");
+        var fresh = new ClassBalancedPlan(Labels, 3, 4, 10, seed: 2);
+        CollectionAssert.AreEqual(third.SelectMany(b => b).ToArray(), Draw(fresh, 2).SelectMany(b => b).ToArray(),
+            "epoch 2 alone, as a resumed run draws it");
+    }
+
+    [TestMethod]
+    public void Sequential_GivesTheRowsInOrder_TheLastBatchPartial()
+    {
+        var batches = Draw(BatchPlan.Sequential(11, 4), 3);
+        Assert.AreEqual(3, BatchPlan.Sequential(11, 4).StepsPerEpoch);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 11).ToArray(), batches.SelectMany(b => b).ToArray());
+        CollectionAssert.AreEqual(new[] { 4, 4, 3 }, batches.Select(b => b.Length).ToArray());
+    }
+
+    [TestMethod]
+    public void Shuffled_GivesEveryRowOncePerEpoch_TheSameOrderForTheSameEpoch()
+    {
+        var plan = BatchPlan.Shuffled(100, 8, seed: 4);
+        var order = Draw(plan, 0).SelectMany(b => b).ToArray();
+        Assert.AreEqual(13, plan.StepsPerEpoch);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 100).ToArray(), order);
+        CollectionAssert.AreNotEqual(Enumerable.Range(0, 100).ToArray(), order, "shuffled");
+        CollectionAssert.AreEqual(order, Draw(BatchPlan.Shuffled(100, 8, seed: 4), 0).SelectMany(b => b).ToArray(), "replayed");
+        CollectionAssert.AreNotEqual(order, Draw(plan, 1).SelectMany(b => b).ToArray(), "a new epoch");
+        CollectionAssert.AreNotEqual(order, Draw(BatchPlan.Shuffled(100, 8, seed: 5), 0).SelectMany(b => b).ToArray(), "a new seed");
+    }
+
+    [TestMethod]
+    public void Shuffled_WindowOfEveryRowOrMore_IsTheUniformShuffle()
+    {
+        var uniform = Draw(BatchPlan.Shuffled(50, 7, seed: 9), 1).SelectMany(b => b).ToArray();
+        foreach (int window in new[] { 50, 51, 500 })
+            CollectionAssert.AreEqual(uniform, Draw(BatchPlan.Shuffled(50, 7, seed: 9, window), 1).SelectMany(b => b).ToArray(),
+                $"window {window}");
+        CollectionAssert.AreNotEqual(uniform, Draw(BatchPlan.Shuffled(50, 7, seed: 9, window: 10), 1).SelectMany(b => b).ToArray());
+    }
+
+    [TestMethod]
+    public void Shuffled_ThroughAWindow_NeverReachesFurtherAheadThanTheWindow()
+    {
+        const int rows = 200, window = 16;
+        var order = Draw(BatchPlan.Shuffled(rows, 5, seed: 1, window), 0).SelectMany(b => b).ToArray();
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, rows).ToArray(), order);
+        // A stream reader holds the rows read but not yet handed out: before handing out the t-th row it has read
+        // rows 0 .. max(order[0..t]); what it holds then must fit the window.
+        int read = -1;
+        for (int t = 0; t < rows; t++)
+        {
+            read = Math.Max(read, order[t]);
+            Assert.IsLessThanOrEqualTo(window, read + 1 - t, $"position {t}");
+        }
+    }
 }
