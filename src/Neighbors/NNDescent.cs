@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>Approximate k-NN graph by NN-descent (Dong et al. 2011, as pynndescent), seeded by a random-projection
 /// forest, plus greedy graph search for transform() queries.</summary>

@@ -1,11 +1,10 @@
-using System.Numerics.Tensors;
+namespace MlNetTriplet.Neighbors;
 
-namespace MlNetTriplet.Evaluation;
-
-/// <summary>Embedding rows laid out for a <see cref="DotKernel"/>: a private copy (L2-normalised for cosine), each row
-/// padded with zeros to a multiple of 16 floats and the row count padded with zero rows to whole tiles, and each
-/// row's squared norm from the same kernel. The padding gives every row the same alignment and every pair the same
-/// arithmetic, so identical rows are at exactly equal distances (ties then fall to the index).</summary>
+/// <summary>Rows laid out for the exact search and its <see cref="DotKernel"/>: a private copy, prepared for the metric
+/// (scaled to unit length for cosine), each row padded with zeros to a multiple of 16 floats and the row count padded
+/// with zero rows to whole tiles, and each row's squared norm from the same kernel. The padding gives every row the
+/// same alignment and every pair the same arithmetic, so identical rows are at exactly equal distances (ties then fall
+/// to the index).</summary>
 internal sealed class PackedRows
 {
     private const int Align = 16;
@@ -29,15 +28,19 @@ internal sealed class PackedRows
     public int Stride { get; }
     public float[] SquaredNorms { get; }
 
+    /// <summary>Row <paramref name="i"/> with its padding.</summary>
     public ReadOnlySpan<float> Row(int i) => Data.AsSpan(i * Stride, Stride);
+
+    /// <summary>Row <paramref name="i"/>'s <see cref="Dims"/> values.</summary>
+    public ReadOnlySpan<float> Values(int i) => Data.AsSpan(i * Stride, Dims);
 
     /// <param name="rows">Row-major values, at least <paramref name="count"/> x <paramref name="dims"/>; finite.</param>
     /// <param name="count">Rows.</param>
     /// <param name="dims">Values per row.</param>
-    /// <param name="distance">Cosine scales each row to unit length (a zero row stays zero: at distance 1 from
-    /// every unit row, as <c>Projection</c>'s cosine kernel), so both distances become squared euclidean ones.</param>
+    /// <param name="prepare">The metric whose <see cref="DistanceKernel.PrepareRow"/> each row goes through (cosine
+    /// scales it to unit length; a zero row stays zero), or null for rows already prepared.</param>
     /// <param name="po">Parallelism.</param>
-    public static PackedRows Pack(float[] rows, int count, int dims, EmbeddingDistance distance, ParallelOptions po)
+    public static PackedRows Pack(float[] rows, int count, int dims, DistanceKernel? prepare, ParallelOptions po)
     {
         int stride = (dims + Align - 1) / Align * Align;
         int padded = (count + DotKernel.TileRows - 1) / DotKernel.TileRows * DotKernel.TileRows;
@@ -47,12 +50,7 @@ internal sealed class PackedRows
         {
             var row = data.AsSpan(i * stride, stride);
             rows.AsSpan(i * dims, dims).CopyTo(row);
-            if (distance == EmbeddingDistance.Cosine)
-            {
-                float norm = TensorPrimitives.Norm(row);
-                if (norm > 0f)
-                    TensorPrimitives.Divide(row, norm, row);
-            }
+            prepare?.PrepareRow(row[..dims]);
             norms[i] = DotKernel.SelfDot(row);
         });
         for (int i = 0; i < count; i++)

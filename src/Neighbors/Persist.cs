@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>Length-prefixed arrays in a binary stream (little-endian, as BinaryWriter).</summary>
 internal static class Persist

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>Random-projection trees (as pynndescent's euclidean trees): each split is the hyperplane halfway between
 /// two random rows of the node. Their leaves seed NN-descent (rows sharing a leaf are likely neighbours) and give

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace MlNetTriplet.Evaluation;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>Dot products between blocks of <see cref="PackedRows"/>, 4 x 4 pairs at once with 16 independent vector
 /// accumulators, so it runs at the FMA units' throughput instead of one pair's dependency chain (about 5x faster than
@@ -36,49 +36,46 @@ internal static class DotKernel
         ref float b1 = ref Unsafe.Add(ref b, stride);
         ref float b2 = ref Unsafe.Add(ref b, 2 * stride);
         ref float b3 = ref Unsafe.Add(ref b, 3 * stride);
-        Vector<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Quad row0 = default, row1 = default, row2 = default, row3 = default;
         for (nuint k = 0; k < (nuint)stride; k += (nuint)Vector<float>.Count)
         {
             var y0 = Vector.LoadUnsafe(ref b, k);
             var y1 = Vector.LoadUnsafe(ref b1, k);
             var y2 = Vector.LoadUnsafe(ref b2, k);
             var y3 = Vector.LoadUnsafe(ref b3, k);
-            var x = Vector.LoadUnsafe(ref a, k);
-            c00 = Vector.FusedMultiplyAdd(x, y0, c00);
-            c01 = Vector.FusedMultiplyAdd(x, y1, c01);
-            c02 = Vector.FusedMultiplyAdd(x, y2, c02);
-            c03 = Vector.FusedMultiplyAdd(x, y3, c03);
-            x = Vector.LoadUnsafe(ref a1, k);
-            c10 = Vector.FusedMultiplyAdd(x, y0, c10);
-            c11 = Vector.FusedMultiplyAdd(x, y1, c11);
-            c12 = Vector.FusedMultiplyAdd(x, y2, c12);
-            c13 = Vector.FusedMultiplyAdd(x, y3, c13);
-            x = Vector.LoadUnsafe(ref a2, k);
-            c20 = Vector.FusedMultiplyAdd(x, y0, c20);
-            c21 = Vector.FusedMultiplyAdd(x, y1, c21);
-            c22 = Vector.FusedMultiplyAdd(x, y2, c22);
-            c23 = Vector.FusedMultiplyAdd(x, y3, c23);
-            x = Vector.LoadUnsafe(ref a3, k);
-            c30 = Vector.FusedMultiplyAdd(x, y0, c30);
-            c31 = Vector.FusedMultiplyAdd(x, y1, c31);
-            c32 = Vector.FusedMultiplyAdd(x, y2, c32);
-            c33 = Vector.FusedMultiplyAdd(x, y3, c33);
+            row0.Add(Vector.LoadUnsafe(ref a, k), y0, y1, y2, y3);
+            row1.Add(Vector.LoadUnsafe(ref a1, k), y0, y1, y2, y3);
+            row2.Add(Vector.LoadUnsafe(ref a2, k), y0, y1, y2, y3);
+            row3.Add(Vector.LoadUnsafe(ref a3, k), y0, y1, y2, y3);
         }
-        Store(ref output, Vector.Sum(c00), Vector.Sum(c01), Vector.Sum(c02), Vector.Sum(c03));
-        Store(ref Unsafe.Add(ref output, ld), Vector.Sum(c10), Vector.Sum(c11), Vector.Sum(c12), Vector.Sum(c13));
-        Store(ref Unsafe.Add(ref output, 2 * ld), Vector.Sum(c20), Vector.Sum(c21), Vector.Sum(c22), Vector.Sum(c23));
-        Store(ref Unsafe.Add(ref output, 3 * ld), Vector.Sum(c30), Vector.Sum(c31), Vector.Sum(c32), Vector.Sum(c33));
+        row0.Store(ref output);
+        row1.Store(ref Unsafe.Add(ref output, ld));
+        row2.Store(ref Unsafe.Add(ref output, 2 * ld));
+        row3.Store(ref Unsafe.Add(ref output, 3 * ld));
     }
 
-    private static void Store(ref float output, float v0, float v1, float v2, float v3)
+    /// <summary>One row of a tile: four independent accumulators, one per column.</summary>
+    private struct Quad
     {
-        output = v0;
-        Unsafe.Add(ref output, 1) = v1;
-        Unsafe.Add(ref output, 2) = v2;
-        Unsafe.Add(ref output, 3) = v3;
+        private Vector<float> _c0, _c1, _c2, _c3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(Vector<float> x, Vector<float> y0, Vector<float> y1, Vector<float> y2, Vector<float> y3)
+        {
+            _c0 = Vector.FusedMultiplyAdd(x, y0, _c0);
+            _c1 = Vector.FusedMultiplyAdd(x, y1, _c1);
+            _c2 = Vector.FusedMultiplyAdd(x, y2, _c2);
+            _c3 = Vector.FusedMultiplyAdd(x, y3, _c3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Store(ref float output)
+        {
+            output = Vector.Sum(_c0);
+            Unsafe.Add(ref output, 1) = Vector.Sum(_c1);
+            Unsafe.Add(ref output, 2) = Vector.Sum(_c2);
+            Unsafe.Add(ref output, 3) = Vector.Sum(_c3);
+        }
     }
 
     public static float SelfDot(ReadOnlySpan<float> row)

@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>Bounded max-heaps of (distance, index) stored in flat spans: the k best candidates seen so far, worst at
 /// the root. Ordering is total — by distance, then index — so the set a heap ends with depends only on what was

@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet.Neighbors;
 
 /// <summary>A small counter-based random stream (SplitMix64). Every consumer derives its own stream from a hash of
 /// (seed, purpose, indices) instead of sharing one generator, so what a thread draws never depends on what another

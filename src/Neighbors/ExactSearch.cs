@@ -1,17 +1,21 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace MlNetTriplet.Evaluation;
+namespace MlNetTriplet.Neighbors;
 
-/// <summary>Receives one query's nearest gallery rows, ascending by (distance, index), as
-/// <see cref="NeighborSearch"/> keys.</summary>
+/// <summary>Receives one query's nearest gallery rows, ascending by (reduced distance, index), as
+/// <see cref="ExactSearch"/> keys.</summary>
 internal delegate void NeighborVisitor(int query, ReadOnlySpan<ulong> nearest);
 
-/// <summary>Exact nearest-neighbour search for evaluation: every query against every gallery row, in blocks of
-/// queries so memory stays at a few megabytes per thread (never a full distance matrix). Squared euclidean distances
-/// come from ‖q‖² + ‖g‖² − 2 q·g (dot products from <see cref="DotKernel"/>), clamped at 0 against
-/// round-off. Results are identical for any thread count: each query's distances and ordering depend only on the data.</summary>
-internal static class NeighborSearch
+/// <summary>Receives one query's reduced distances to every gallery row.</summary>
+internal delegate void DistanceVisitor(int query, ReadOnlySpan<float> distances);
+
+/// <summary>Exact nearest-neighbour search: every query against every gallery row, in blocks of queries so memory stays
+/// at a few megabytes per thread (never a full distance matrix). A block's distances come from blocked dot products
+/// (<see cref="DotKernel"/>) for the metrics that allow it (<see cref="DistanceKernel.FromDots"/>: euclidean, cosine,
+/// correlation), pair by pair otherwise (L1, custom distances), each gallery row read once per block while it is in L1.
+/// Results are identical for any thread count: each query's distances and ordering depend only on the data.</summary>
+internal static class ExactSearch
 {
     /// <summary>Distances kept per thread at most (floats): the query block shrinks as the gallery grows.</summary>
     private const int BufferFloats = 1 << 21;
@@ -21,62 +25,108 @@ internal static class NeighborSearch
     /// <summary>Row index of a key.</summary>
     public static int Index(ulong key) => (int)(uint)key;
 
+    /// <summary>Reduced distance of a key.</summary>
+    public static float Distance(ulong key) => BitConverter.UInt32BitsToSingle((uint)(key >> 32));
+
     /// <summary>A distance and a row index packed so that integer order is (distance, index) order: the bits of a
     /// non-negative float grow with its value.</summary>
     private static ulong Key(float distance, int index) => (ulong)BitConverter.SingleToUInt32Bits(distance) << 32 | (uint)index;
 
     /// <summary>Calls <paramref name="visit"/> for every query (concurrently, in no particular order) with its
     /// <paramref name="needed"/>(query) nearest gallery rows.</summary>
-    /// <param name="queries">Query rows.</param>
+    /// <param name="queries">Query rows, packed and prepared for <paramref name="metric"/>.</param>
     /// <param name="gallery">Rows searched; when <paramref name="sameSet"/>, the queries themselves.</param>
+    /// <param name="metric">How distances are measured.</param>
     /// <param name="sameSet">Each query skips its own row (leave-one-out).</param>
     /// <param name="needed">Neighbours wanted per query: 1 .. gallery rows (minus one when <paramref name="sameSet"/>).</param>
     /// <param name="visit">Receives the neighbours; the span is reused after it returns.</param>
     /// <param name="po">Parallelism.</param>
-    public static void ForEachQuery(PackedRows queries, PackedRows gallery, bool sameSet, Func<int, int> needed,
-        NeighborVisitor visit, ParallelOptions po)
+    public static void ForEachQuery(PackedRows queries, PackedRows gallery, DistanceKernel metric, bool sameSet,
+        Func<int, int> needed, NeighborVisitor visit, ParallelOptions po)
     {
-        int galleryRows = gallery.Rows, ld = gallery.PaddedRows;
-        int tile = DotKernel.TileRows;
-        int block = Math.Clamp(BufferFloats / ld / tile * tile, tile, MaxBlock);
-        int blocks = (queries.PaddedRows + block - 1) / block;
+        int galleryRows = gallery.Rows;
         // Random positions: a regular stride can line up with how rows are ordered (e.g. labels cycling 0..9).
         var samplePositions = new int[(galleryRows + SampleStep - 1) / SampleStep];
         var random = new Random(galleryRows);
         for (int t = 0; t < samplePositions.Length; t++)
             samplePositions[t] = random.Next(galleryRows);
+        InBlocks(queries, gallery, metric, () => new Buffers(galleryRows), (query, d, buffers) =>
+        {
+            int m = needed(query), self = sameSet ? query : -1;
+            var keys = buffers.Keys.AsSpan();
+            // Usually only a small share of the gallery is wanted: a threshold from a sample keeps the selection
+            // to about 1.5 m candidates; the full set when the sample guessed too low.
+            int n = m * 4 <= galleryRows ? Candidates(d, self, Threshold(d, m, samplePositions, buffers.Sample), keys) : 0;
+            if (n < m)
+                n = Candidates(d, self, float.PositiveInfinity, keys);
+            visit(query, Nearest(keys[..n], m, buffers));
+        }, po);
+    }
+
+    /// <summary>The <paramref name="k"/> nearest gallery rows of every query, ascending by (reduced distance, index):
+    /// row-major queries x k <paramref name="indices"/> and reduced <paramref name="distances"/>.</summary>
+    public static void Nearest(PackedRows queries, PackedRows gallery, DistanceKernel metric, int k, bool sameSet,
+        int[] indices, float[] distances, ParallelOptions po) =>
+        ForEachQuery(queries, gallery, metric, sameSet, _ => k, (query, nearest) =>
+        {
+            for (int t = 0; t < k; t++)
+            {
+                indices[query * k + t] = Index(nearest[t]);
+                distances[query * k + t] = Distance(nearest[t]);
+            }
+        }, po);
+
+    /// <summary>Calls <paramref name="visit"/> for every query (concurrently, in no particular order) with its reduced
+    /// distances to every gallery row, as the search measures them.</summary>
+    public static void ForEachDistanceRow(PackedRows queries, PackedRows gallery, DistanceKernel metric,
+        DistanceVisitor visit, ParallelOptions po) =>
+        InBlocks<object?>(queries, gallery, metric, () => null, (query, d, _) => visit(query, d), po);
+
+    /// <summary>Computes the distances of blocks of queries to the whole gallery, one buffer per thread, and hands
+    /// each query's row to <paramref name="row"/> with the thread's state.</summary>
+    private static void InBlocks<TState>(PackedRows queries, PackedRows gallery, DistanceKernel metric,
+        Func<TState> state, RowAction<TState> row, ParallelOptions po)
+    {
+        int galleryRows = gallery.Rows, ld = gallery.PaddedRows;
+        int tile = DotKernel.TileRows;
+        int block = Math.Clamp(BufferFloats / ld / tile * tile, tile, MaxBlock);
+        int blocks = (queries.PaddedRows + block - 1) / block;
         Parallel.For(0, blocks, po,
-            () => new Buffers(block * ld, galleryRows),
-            (b, _, buffers) =>
+            () => (Distances: new float[block * ld], State: state()),
+            (b, _, local) =>
             {
                 int start = b * block, count = Math.Min(block, queries.PaddedRows - start);
-                var distances = buffers.Distances;
-                DotKernel.Block(queries, start, count, gallery, 0, ld, distances, ld);
-                for (int q = 0; q < count && start + q < queries.Rows; q++)
+                int real = Math.Min(count, queries.Rows - start);
+                var distances = local.Distances;
+                if (metric.FromDotProducts)
                 {
-                    int query = start + q;
-                    var d = distances.AsSpan(q * ld, galleryRows);
-                    TensorPrimitives.MultiplyAdd(d, -2f, gallery.SquaredNorms.AsSpan(0, galleryRows), d);
-                    TensorPrimitives.Add(d, queries.SquaredNorms[query], d);
-                    // Round-off can take the distance between near-equal rows below zero; also turns -0 into +0.
-                    TensorPrimitives.Max(d, 0f, d);
-                    int m = needed(query), self = sameSet ? query : -1;
-                    var keys = buffers.Keys.AsSpan();
-                    // Usually only a small share of the gallery is wanted: a threshold from a sample keeps the
-                    // selection to about 1.5 m candidates; the full set when the sample guessed too low.
-                    int n = m * 4 <= galleryRows ? Candidates(d, self, Threshold(d, m, samplePositions, buffers.Sample), keys) : 0;
-                    if (n < m)
-                        n = Candidates(d, self, float.PositiveInfinity, keys);
-                    visit(query, Nearest(keys[..n], m, buffers));
+                    DotKernel.Block(queries, start, count, gallery, 0, ld, distances, ld);
+                    for (int q = 0; q < real; q++)
+                        metric.FromDots(distances.AsSpan(q * ld, galleryRows), queries.SquaredNorms[start + q],
+                            gallery.SquaredNorms.AsSpan(0, galleryRows));
                 }
-                return buffers;
+                else
+                {
+                    // Gallery rows outside, queries inside: a gallery row stays in L1 across the block.
+                    for (int j = 0; j < galleryRows; j++)
+                    {
+                        var reference = gallery.Values(j);
+                        for (int q = 0; q < real; q++)
+                            // The clamp turns a -0 into +0, whose bits sort first.
+                            distances[q * ld + j] = Math.Max(metric.Reduced(queries.Values(start + q), reference), 0f);
+                    }
+                }
+                for (int q = 0; q < real; q++)
+                    row(start + q, distances.AsSpan(q * ld, galleryRows), local.State);
+                return local;
             },
             _ => { });
     }
 
-    private sealed class Buffers(int distances, int galleryRows)
+    private delegate void RowAction<in TState>(int query, Span<float> distances, TState state);
+
+    private sealed class Buffers(int galleryRows)
     {
-        public readonly float[] Distances = new float[distances];
         public readonly ulong[] Keys = new ulong[galleryRows];
         public readonly ulong[] Scratch = new ulong[galleryRows];
         public readonly ulong[] Sorted = new ulong[galleryRows];
