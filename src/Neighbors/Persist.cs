@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace MlNetTriplet.Neighbors;
 
-/// <summary>Length-prefixed arrays in a binary stream (little-endian, as BinaryWriter).</summary>
+/// <summary>Length-prefixed arrays in a binary stream (little-endian, as BinaryWriter): how the neighbour index and
+/// the models holding one (UMAP) save their arrays.</summary>
 internal static class Persist
 {
     public static void WriteArray<T>(BinaryWriter w, T[] values) where T : unmanaged
@@ -14,7 +15,7 @@ internal static class Persist
     public static int ReadCount(BinaryReader r)
     {
         int n = r.ReadInt32();
-        if (n < 0) throw new InvalidDataException($"Corrupt UMAP model: negative length {n}.");
+        if (n < 0) throw new InvalidDataException($"Corrupt model data: an array of negative length {n}.");
         return n;
     }
 
@@ -26,7 +27,7 @@ internal static class Persist
         for (int done = 0; done < bytes.Length;)
         {
             int n = r.Read(bytes[done..]);
-            if (n == 0) throw new EndOfStreamException("Truncated UMAP model.");
+            if (n == 0) throw new EndOfStreamException("Truncated model data: an array ends early.");
             done += n;
         }
         return values;
