@@ -9,8 +9,6 @@ namespace MlNetTriplet.Batches;
 internal sealed class BatchSource(IRowReader reader, BatchPlan plan, int workers = 0,
     int readAhead = BatchProducer.DefaultReadAhead, CancellationToken cancellation = default) : IDisposable
 {
-    public IRowReader Reader => reader;
-
     /// <summary>Rows the reader holds.</summary>
     public int Rows => reader.Count;
 

@@ -39,13 +39,13 @@ public sealed class TensorRowsTests
         manual_seed(1);
         using var module = nn.Sequential(("drop", nn.Dropout(0.5)), ("fc", nn.Linear(3, 2)));
         module.train();
-        using var input = new BatchSource(Rows(), BatchPlan.Sequential(12, 5));
+        var all = Rows();
+        using var input = new BatchSource(all, BatchPlan.Sequential(12, 5));
         var steps = new List<(int, long)>();
         using var cached = FrozenFeatures.Compute(input, module, module.forward, CPU, (step, rows) => steps.Add((step, rows)),
             CancellationToken.None);
 
         Assert.IsFalse(module.training, "the pass runs in eval mode (no dropout)");
-        var all = (TensorRows)input.Reader;
         using var expected = module.forward(all.Features);
         CollectionAssert.AreEqual(expected.data<float>().ToArray(), cached.Features.data<float>().ToArray());
         CollectionAssert.AreEqual(all.Labels.data<long>().ToArray(), cached.Labels.data<long>().ToArray());
