@@ -99,12 +99,7 @@ internal static class ExactSearch
                 int real = Math.Min(count, queries.Rows - start);
                 var distances = local.Distances;
                 if (metric.FromDotProducts)
-                {
                     DotKernel.Block(queries, start, count, gallery, 0, ld, distances, ld);
-                    for (int q = 0; q < real; q++)
-                        metric.FromDots(distances.AsSpan(q * ld, galleryRows), queries.SquaredNorms[start + q],
-                            gallery.SquaredNorms.AsSpan(0, galleryRows));
-                }
                 else
                 {
                     // Gallery rows outside, queries inside: a gallery row stays in L1 across the block.
@@ -117,7 +112,13 @@ internal static class ExactSearch
                     }
                 }
                 for (int q = 0; q < real; q++)
-                    row(start + q, distances.AsSpan(q * ld, galleryRows), local.State);
+                {
+                    var d = distances.AsSpan(q * ld, galleryRows);
+                    // Each row turned into distances just before it is used, while it is in cache.
+                    if (metric.FromDotProducts)
+                        metric.FromDots(d, queries.SquaredNorms[start + q], gallery.SquaredNorms.AsSpan(0, galleryRows));
+                    row(start + q, d, local.State);
+                }
                 return local;
             },
             _ => { });
