@@ -32,9 +32,9 @@ internal sealed class TensorRows : IRowReader
     public TensorBatch Collate(HostBatch batch)
     {
         var rows = batch.Rows[..batch.Count];
-        var index = Array.ConvertAll(rows, r => (long)r);
         using var scope = NewDisposeScope();
-        var indices = tensor(index, device: Features.device);
+        // index_select takes int32 indices as they are: no conversion per step.
+        var indices = tensor(rows, device: Features.device);
         return new TensorBatch(Features.index_select(0, indices).DetachFromDisposeScope(),
             Labels.index_select(0, indices).DetachFromDisposeScope(), rows);
     }
