@@ -1,6 +1,6 @@
 using Microsoft.ML;
+using MlNetTriplet.Data;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Tests.Explain;
 using static TorchSharp.torch;
 

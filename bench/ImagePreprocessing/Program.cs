@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using MlNetTriplet;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Images;
 
 // dump       : our evaluation crops (Resize 256, CenterCrop 224) as raw uint8 C x H x W per file, in --files order, for
 //              bench/torchvision_preprocess.py --compare. --full-decode turns JPEG DCT scaling off (Pillow's exact path).
-// throughput : decode + resize + crop images/s over --rounds passes of the files, on --threads threads (default 1).
+// throughput : decode + resize + crop images/s over --rounds passes of the files, on --threads threads (default 1),
+//              through the training batch producer (batches of 32 copied into tensors, as training reads them).
 //
 //   ls data/caltech101/*/*/* > /tmp/files.txt        (bench/results/image-preprocessing.md: the ants/bees photos)
 //   dotnet run -c Release --project bench/ImagePreprocessing -- dump --files /tmp/files.txt --out /tmp/ours.bin
@@ -39,16 +41,18 @@ if (command == "dump")
 }
 
 int rounds = int.Parse(Option("--rounds") ?? "3"), threads = int.Parse(Option("--threads") ?? "1");
-var plan = BatchPlans.Sequential(files.Length, 32);
-var rows = new ImageFileRows(files, new long[files.Length]);
-using (var warm = new ImageBatchProducer(rows, plan, preparation, 0, threads, 2))
-    foreach (var _ in warm.ReadAll()) { }
+var plan = BatchPlan.Sequential(files.Length, 32);
+using var reader = new ImageFileReader(new ImageFileRows(files, new long[files.Length]), preparation, TorchSharp.torch.CPU);
+void ReadEpoch(int epoch)
+{
+    using var producer = new BatchProducer(reader, plan.Epoch(epoch), epoch, threads, BatchProducer.DefaultReadAhead);
+    foreach (var batch in producer.ReadAll())
+        batch.Dispose();
+}
+ReadEpoch(0);
 var clock = Stopwatch.StartNew();
 for (int round = 0; round < rounds; round++)
-{
-    using var producer = new ImageBatchProducer(rows, plan, preparation, round, threads, 2);
-    foreach (var _ in producer.ReadAll()) { }
-}
+    ReadEpoch(round);
 double seconds = clock.Elapsed.TotalSeconds;
 string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 Console.WriteLine($"{files.Length * rounds / seconds:F0} images/s ({threads} thread(s), {rounds} x {files.Length} files, {seconds:F1} s, load average {load}, {Environment.ProcessorCount} cores)");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Persistence;
 
 namespace MlNetTriplet.Data;
 
@@ -68,10 +67,7 @@ internal static class EmbeddingReader
             getEmbedding(ref buffer);
             var row = rows.AsSpan(count * dims, dims);
             buffer.CopyTo(row);
-            int bad = LabeledFeatures.IndexOfNonFinite(row);
-            if (bad >= 0)
-                throw new InvalidDataException(
-                    $"{dataName}: row {count} of embedding column '{embeddingColumn}' holds {row[bad]} at slot {bad}; expected finite numbers.");
+            RowChecks.CheckFinite(row, dataName, count, embedding, "embedding");
             for (int c = 0; c < readers.Length; c++)
                 ids[c][count] = readers[c].Next();
             count++;

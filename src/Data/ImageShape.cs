@@ -18,6 +18,9 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
     /// <summary>Number of values one image takes: <c>Channels * Height * Width</c>.</summary>
     public int Size => Channels * Height * Width;
 
+    /// <summary>The shape as tensor dimensions: channels, height, width.</summary>
+    internal long[] Dims => [Channels, Height, Width];
+
     /// <inheritdoc/>
     public override string ToString() => $"{Channels}x{Height}x{Width}";
 

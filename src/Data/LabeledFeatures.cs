@@ -42,10 +42,8 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
             getFeatures(ref buffer);
             var row = x.AsSpan(rows * size, size);
             buffer.CopyTo(row);
-            int bad = IndexOfNonFinite(row);
-            if (bad >= 0)
-                throw new InvalidDataException(
-                    $"{dataName}: row {rows} of feature column '{featureColumn}' holds {row[bad]} at slot {bad}{SlotName(features, bad)}; expected finite numbers. Missing values in the input? Add mlContext.Transforms.ReplaceMissingValues before the trainer, or remove those rows.");
+            RowChecks.CheckFinite(row, dataName, rows, features, "feature",
+                "Missing values in the input? Add mlContext.Transforms.ReplaceMissingValues before the trainer, or remove those rows.");
             rows++;
         }
         if (rows == 0)
@@ -69,27 +67,6 @@ internal sealed class LabeledFeatures(float[] features, long[] labels, int rows,
         var valid = Read(validationData, featureColumn, labelColumn, size, "Validation data", cancellation);
         ClassLabels.CheckForClassifier(trainCounts, valid.ClassCounts(classCount), labelColumn, className);
         return (train, valid);
-    }
-
-    /// <summary>" ('name')" for a slot that has a name (Concatenate names slots after their source columns), so a bad
-    /// value points at the original input column.</summary>
-    private static string SlotName(DataViewSchema.Column column, int slot)
-    {
-        if (column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.SlotNames) is null)
-            return "";
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        column.Annotations.GetValue(AnnotationUtils.Kinds.SlotNames, ref names);
-        string name = slot < names.Length ? names.GetItemOrDefault(slot).ToString() : "";
-        return name.Length > 0 ? $" ('{name}')" : "";
-    }
-
-    /// <summary>The first slot holding NaN or an infinity, or -1.</summary>
-    internal static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i]))
-                return i;
-        return -1;
     }
 
     /// <summary>How many rows each class has (index = 0-based class).</summary>

@@ -2,10 +2,10 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms.Image;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
@@ -86,7 +86,7 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
             network.to(device);
             var history = photos
                 ? TrainOnPhotos(network, trainData, validationData, new PhotoColumns(o.FeatureColumnName, o.LabelColumnName,
-                    classCount, className), shape, seed)
+                    classCount, className), shape, device, seed)
                 : TrainOnVectors(network, trainData, validationData, shape, classCount, className, device, seed);
             var description = new CnnClassifierTransformer.Description(o.FeatureColumnName, shape, o.Architecture,
                 classCount, o.InferenceBatchSize, o.Device, history, photos);
@@ -105,27 +105,28 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         var o = TrainerOptions;
         var (train, valid) = LabeledFeatures.ReadForClassifier(trainData, validationData, o.FeatureColumnName,
             o.LabelColumnName, shape.Size, classCount, o.ValidationFraction, seed, className, o.CancellationToken);
-        long[] imageDims = [shape.Channels, shape.Height, shape.Width];
         // Past this point only the tensors are used, so the host arrays can be collected during training.
-        using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, .. imageDims], train.Labels, device);
+        using var trainSet = BatchSource.InMemory(train, shape.Dims, device, BatchPlan.Shuffled(train.Rows, o.BatchSize, seed));
         using var validSet = valid is null ? null
-            : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. imageDims], valid.Labels, device);
-        return new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
-            new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), new CrossEntropyObjective());
+            : BatchSource.InMemory(valid, shape.Dims, device, BatchPlan.Sequential(valid.Rows, o.InferenceBatchSize));
+        using var log = StartLog();
+        return new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet, new CrossEntropyObjective());
     }
 
     /// <summary>Photos stream from disk (or from <c>LoadImages</c>) a batch at a time, augmented when asked.</summary>
     private TrainingHistory TrainOnPhotos(CnnModule network, IDataView trainData, IDataView? validationData,
-        PhotoColumns columns, ImageShape shape, int seed)
+        PhotoColumns columns, ImageShape shape, Device device, int seed)
     {
         var o = TrainerOptions;
         var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages));
-        var data = PhotoTrainingData.Create(trainData, validationData, columns, CnnClassifierTransformer.PhotoGeometry(shape),
-            o.Augmentation, shuffle: true, o, stream, seed);
-        using (var channel = Host.Start("Photos"))
+        using var data = PhotoTrainingData.Create(trainData, validationData, columns,
+            CnnClassifierTransformer.PhotoGeometry(shape), o.Augmentation, shuffle: true,
+            new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken), stream, seed);
+        using (var photos = StartLog("Photos"))
             foreach (var bad in data.Skipped)
-                channel.Warning("Skipped unreadable photo '{0}': {1}", bad.Path, bad.Reason);
-        return new NetworkTrainer(o, Host, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective());
+                photos.Warning($"Skipped unreadable photo '{bad.Path}': {bad.Reason}");
+        using var log = StartLog();
+        return new NetworkTrainer(o, log, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective());
     }
 
     /// <summary>The input schema plus <c>Score</c> and <c>PredictedLabel</c>; checks the feature and label columns.</summary>

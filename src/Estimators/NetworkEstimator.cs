@@ -49,6 +49,10 @@ public abstract class NetworkEstimator<TOptions, TTransformer> : IEstimator<TTra
         return Fit(trainData, validationData, device, seed);
     }
 
+    /// <summary>A log on a channel of this estimator's host, named <paramref name="channelName"/> (the training loop
+    /// reports to one named "Training"); the caller disposes it.</summary>
+    private protected HostTrainingLog StartLog(string channelName = "Training") => new(Host, channelName);
+
     /// <summary>The estimator's own training, after the common checks.</summary>
     private protected abstract TTransformer Fit(IDataView trainData, IDataView? validationData, Device device, int seed);
 

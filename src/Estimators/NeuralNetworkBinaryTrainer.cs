@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using static TorchSharp.torch;

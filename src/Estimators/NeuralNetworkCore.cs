@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,12 +47,13 @@ internal static class NeuralNetworkCore
         var network = new MlpModule(o.Architecture, width, outputs);
         network.to(device);
         // Past this point only the tensors are used, so the host arrays can be collected during training.
-        using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, width], train.Labels, device);
-        using var validSet = valid is null ? null : TensorDataset.FromArrays(valid.Features, [valid.Rows, width], valid.Labels, device);
+        using var trainSet = BatchSource.InMemory(train, [width], device, BatchPlan.Shuffled(train.Rows, o.BatchSize, seed));
+        using var validSet = valid is null ? null
+            : BatchSource.InMemory(valid, [width], device, BatchPlan.Sequential(valid.Rows, o.InferenceBatchSize));
         var objective = createObjective(classCount);
         using var disposeObjective = objective as IDisposable;
-        var history = new NetworkTrainer(o, host, seed).Fit(network, trainSet, validSet,
-            new ShuffledBatchSampler(trainSet.Count, o.BatchSize, seed), objective);
+        using var log = new HostTrainingLog(host, "Training");
+        var history = new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet, objective);
 
         var description = new NeuralNetworkTransformer.Description(o.FeatureColumnName, width, o.Architecture, kind,
             classCount, o.InferenceBatchSize, o.Device, history);

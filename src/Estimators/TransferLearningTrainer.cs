@@ -2,10 +2,10 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
 using TorchSharp;
@@ -145,11 +145,12 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
 
         bool frozen = o.Mode == TransferMode.FrozenBackbone;
         var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages), o.DecoderThreads);
-        var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry, frozen ? null : o.Augmentation,
-            shuffle: !frozen, o, stream, seed);
-        using var channel = Host.Start("Transfer learning");
+        using var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry,
+            frozen ? null : o.Augmentation, shuffle: !frozen,
+            new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken), stream, seed);
+        using var notes = StartLog("Transfer learning");
         foreach (var bad in data.Skipped)
-            channel.Warning("Skipped unreadable photo '{0}': {1}", bad.Path, bad.Reason);
+            notes.Warning($"Skipped unreadable photo '{bad.Path}': {bad.Reason}");
 
         manual_seed(seed);
         var network = new TransferNetwork(BackboneModule.Load(backbone), classCount, o.HeadDropout);
@@ -157,11 +158,8 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         {
             network.to(device);
             var parts = frozen ? null : Parts(network, o);
-            channel.Info("{0}: {1} training photos, {2} validation photos, {3} classes, {4}.", backbone.Name,
-                data.TrainRows, data.ValidationRows, classCount, o.Mode);
-            var history = frozen
-                ? TrainHead(network, data, device, seed, channel)
-                : new NetworkTrainer(o, Host, seed).Fit(network, data.Train, data.Validation, new CrossEntropyObjective(), parts);
+            notes.Info($"{backbone.Name}: {data.TrainRows} training photos, {data.ValidationRows} validation photos, {classCount} classes, {o.Mode}.");
+            var history = frozen ? TrainHead(network, data, device, seed, notes) : FineTune(network, data, parts!, seed);
             var description = new TransferLearningTransformer.Description(o.ImageColumnName, backbone.Spec, classCount,
                 o.HeadDropout, o.Mode, o.FeaturesColumnName, data.Skipped.Count, o.InferenceBatchSize, o.Device, history);
             return new TransferLearningTransformer(description, labelValues, network);
@@ -190,44 +188,36 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         return new SchemaShape(columns.Values);
     }
 
+    private TrainingHistory FineTune(TransferNetwork network, PhotoTrainingData data, TrainableParts parts, int seed)
+    {
+        using var log = StartLog();
+        return new NetworkTrainer(TrainerOptions, log, seed).Fit(network, data.Train, data.Validation,
+            new CrossEntropyObjective(), parts);
+    }
+
     /// <summary>Frozen backbone: one pass computes every photo's pooled features (the slow part, reported as
     /// <see cref="TrainingPhase.Preparing"/>), then the head trains on them as any small network does.</summary>
     private TrainingHistory TrainHead(TransferNetwork network, PhotoTrainingData data, Device device, int seed,
-        IChannel channel)
+        ITrainingLog notes)
     {
         var o = TrainerOptions;
         if (o.TuneNativeAllocator)
             NativeAllocator.KeepBuffersInHeap();
-        using var train = PooledFeatures(network, data.Train, data.TrainRows, device, channel);
+        using var train = new BatchSource(PooledFeatures(network, data.Train, device, notes),
+            BatchPlan.Shuffled(data.TrainRows, o.BatchSize, seed));
         using var valid = data.Validation is null ? null
-            : PooledFeatures(network, data.Validation, data.ValidationRows, device, channel);
-        return new NetworkTrainer(o, Host, seed).Fit(network.Head, train, valid,
-            new ShuffledBatchSampler(train.Count, o.BatchSize, seed), new CrossEntropyObjective());
+            : new BatchSource(PooledFeatures(network, data.Validation, device, notes),
+                BatchPlan.Sequential(data.ValidationRows, o.InferenceBatchSize));
+        using var log = StartLog();
+        return new NetworkTrainer(o, log, seed).Fit(network.Head, train, valid, new CrossEntropyObjective());
     }
 
-    private TensorDataset PooledFeatures(TransferNetwork network, IBatchSource photos, int rows, Device device,
-        IChannel channel)
+    private TensorRows PooledFeatures(TransferNetwork network, BatchSource photos, Device device, ITrainingLog notes)
     {
-        int width = network.Backbone.FeatureChannels;
-        var features = new float[(long)rows * width];
-        var labels = new long[rows];
-        var progress = new ProgressReporter(TrainerOptions.ProgressCallback, channel, TrainingPhase.Preparing, 0,
+        var progress = new ProgressReporter(TrainerOptions.ProgressCallback, notes, TrainingPhase.Preparing, 0,
             TrainerOptions.NumberOfEpochs, photos.StepsPerEpoch);
-        network.eval();
-        using var noGrad = no_grad();
-        int seen = 0, step = 0;
-        foreach (var batch in photos.Batches(0))
-        {
-            using var owned = batch;
-            TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            int n = (int)batch.Count;
-            network.PooledFeatures(batch.Features).cpu().contiguous().data<float>().CopyTo(features.AsSpan(seen * width, n * width));
-            batch.Labels.cpu().data<long>().CopyTo(labels.AsSpan(seen, n));
-            seen += n;
-            progress.Step(++step, seen, null);
-        }
-        return TensorDataset.FromArrays(features, [rows, width], labels, device);
+        return FrozenFeatures.Compute(photos, network, network.PooledFeatures, device,
+            (step, rows) => progress.Step(step, rows, null), TrainerOptions.CancellationToken);
     }
 
     /// <summary>The head at the full learning rate, and the backbone blocks the mode trains at the backbone's factor;

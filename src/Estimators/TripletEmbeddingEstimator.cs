@@ -1,11 +1,11 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Networks;
 using MlNetTriplet.Training;
 using MlNetTriplet.Training.Losses;
-using MlNetTriplet.Training.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,14 +50,14 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
         var network = new EmbeddingNetwork(spec);
         network.to(device);
         long[] rowShape = spec.RowShape;
-        using var trainSet = TensorDataset.FromArrays(train.Features, [train.Rows, .. rowShape], train.Labels, device);
-        using var validSet = valid is null ? null
-            : TensorDataset.FromArrays(valid.Features, [valid.Rows, .. rowShape], valid.Labels, device);
-        var objective = new TripletObjective(o.Mining, o.Distance, o.Loss, o.Margin, o.EffectiveReduction);
         // Validation batches have the training batches' structure (triplets, P x K, size), fixed across epochs.
-        var validSampler = valid is null ? null : CreateSampler(valid.Labels, valid.Rows, DefaultSteps(valid.Rows), seed);
-        var history = new NetworkTrainer(o, Host, seed).Fit(network, trainSet, validSet,
-            CreateSampler(train.Labels, train.Rows, o.StepsPerEpoch ?? DefaultSteps(train.Rows), seed), objective, validSampler);
+        using var trainSet = BatchSource.InMemory(train, rowShape, device,
+            CreatePlan(train.Labels, train.Rows, o.StepsPerEpoch ?? DefaultSteps(train.Rows), seed));
+        using var validSet = valid is null ? null
+            : BatchSource.InMemory(valid, rowShape, device, CreatePlan(valid.Labels, valid.Rows, DefaultSteps(valid.Rows), seed));
+        var objective = new TripletObjective(o.Mining, o.Distance, o.Loss, o.Margin, o.EffectiveReduction);
+        using var log = StartLog();
+        var history = new NetworkTrainer(o, log, seed).Fit(network, trainSet, validSet, objective);
 
         var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, spec,
             o.InferenceBatchSize, o.Device, history);
@@ -80,14 +80,14 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
     private int DefaultSteps(int rows) =>
         Math.Max(1, rows / (TrainerOptions.Sampling == TripletSampling.RandomTriplets ? TrainerOptions.BatchSize : TrainerOptions.RowsPerBatch));
 
-    private IBatchSampler CreateSampler(long[] labels, int rows, int steps, int seed)
+    private BatchPlan CreatePlan(long[] labels, int rows, int steps, int seed)
     {
         var o = TrainerOptions;
         return o.Sampling switch
         {
-            TripletSampling.RandomTriplets => new RandomTripletSampler(labels, o.BatchSize, steps, seed),
-            TripletSampling.ClassBalanced => new ClassBalancedBatchSampler(labels, o.ClassesPerBatch, o.SamplesPerClass, steps, seed),
-            _ => new ShuffledBatchSampler(rows, o.BatchSize, seed),
+            TripletSampling.RandomTriplets => new RandomTripletPlan(labels[..rows], o.BatchSize, steps, seed),
+            TripletSampling.ClassBalanced => new ClassBalancedPlan(labels[..rows], o.ClassesPerBatch, o.SamplesPerClass, steps, seed),
+            _ => BatchPlan.Shuffled(rows, o.BatchSize, seed),
         };
     }
 
@@ -96,7 +96,7 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
     private void CheckClasses(LabeledFeatures data, string dataName)
     {
         var o = TrainerOptions;
-        var counts = ClassIndex.Build(data.Labels).ToDictionary(p => p.Key, p => p.Value.Count);
+        var counts = ClassIndex.Build(data.Labels[..data.Rows]).ToDictionary(p => p.Key, p => p.Value.Count);
         string column = $"label column '{o.LabelColumnName}'";
         if (counts.Count < 2)
             throw new InvalidOperationException(

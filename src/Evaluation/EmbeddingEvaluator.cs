@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNetTriplet.Neighbors;
 
 namespace MlNetTriplet.Evaluation;
 
@@ -35,7 +36,8 @@ internal static class EmbeddingEvaluator
         if (reference is not null && reference.Dims != data.Dims)
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
-        var packed = PackedRows.Pack(data.Rows, n, data.Dims, options.Distance, po);
+        var metric = DistanceKernel.For(ToMetric(options.Distance));
+        var packed = PackedRows.Pack(data.Rows, n, data.Dims, metric, po);
         int voters = reference?.Count ?? n - 1, k = options.KnnNeighborCount ?? Math.Min(DefaultNeighbors, voters);
         if (k > voters)
             throw new ArgumentOutOfRangeException(nameof(options),
@@ -45,7 +47,7 @@ internal static class EmbeddingEvaluator
         var rPrecision = new double[n];
         var averagePrecision = new double[n];
         var knnHit = new bool[n];
-        NeighborSearch.ForEachQuery(packed, packed, sameSet: true,
+        ExactSearch.ForEachQuery(packed, packed, metric, sameSet: true,
             q => Math.Max(classSize[data.Labels[q]] - 1, reference is null ? k : 1),
             (q, nearest) =>
             {
@@ -56,11 +58,11 @@ internal static class EmbeddingEvaluator
                     double sum = 0;
                     for (int t = 0; t < r; t++)
                     {
-                        if (data.Labels[NeighborSearch.Index(nearest[t])] != label) continue;
+                        if (data.Labels[ExactSearch.Index(nearest[t])] != label) continue;
                         hits++;
                         sum += hits / (t + 1.0);
                     }
-                    precisionAt1[q] = data.Labels[NeighborSearch.Index(nearest[0])] == label ? 1 : 0;
+                    precisionAt1[q] = data.Labels[ExactSearch.Index(nearest[0])] == label ? 1 : 0;
                     rPrecision[q] = hits / (double)r;
                     averagePrecision[q] = sum / r;
                 }
@@ -69,8 +71,8 @@ internal static class EmbeddingEvaluator
             }, po);
         if (reference is not null)
         {
-            var gallery = PackedRows.Pack(reference.Rows, reference.Count, reference.Dims, options.Distance, po);
-            NeighborSearch.ForEachQuery(packed, gallery, sameSet: false, _ => k,
+            var gallery = PackedRows.Pack(reference.Rows, reference.Count, reference.Dims, metric, po);
+            ExactSearch.ForEachQuery(packed, gallery, metric, sameSet: false, _ => k,
                 (q, nearest) => knnHit[q] = Vote(nearest, reference.Labels, labelIds) == data.Labels[q], po);
         }
 
@@ -99,6 +101,14 @@ internal static class EmbeddingEvaluator
         };
     }
 
+    /// <summary>The engine's metric for an <see cref="EmbeddingDistance"/>.</summary>
+    private static Metric ToMetric(EmbeddingDistance distance) => distance switch
+    {
+        EmbeddingDistance.Euclidean => Metric.Euclidean,
+        EmbeddingDistance.Cosine => Metric.Cosine,
+        _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown EmbeddingDistance."),
+    };
+
     /// <summary>The majority class of the neighbours (nearest first); a tie goes to the tied class whose first vote
     /// comes earliest, i.e. whose nearest neighbour is closest — independent of how classes are numbered.</summary>
     private static int Vote(ReadOnlySpan<ulong> nearest, int[] labels, int labelIds)
@@ -107,10 +117,10 @@ internal static class EmbeddingEvaluator
         votes.Clear();
         int most = 0;
         foreach (ulong key in nearest)
-            most = Math.Max(most, ++votes[labels[NeighborSearch.Index(key)]]);
+            most = Math.Max(most, ++votes[labels[ExactSearch.Index(key)]]);
         foreach (ulong key in nearest)
         {
-            int label = labels[NeighborSearch.Index(key)];
+            int label = labels[ExactSearch.Index(key)];
             if (votes[label] == most) return label;
         }
         throw new InvalidOperationException("No neighbours voted.");

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNetTriplet.Neighbors;
 
 namespace MlNetTriplet.Evaluation;
 
@@ -80,7 +81,7 @@ internal static class KMeans
         ParallelOptions po)
     {
         // Centroid rows already have the rows' stride; packing adds the tile padding and the norms.
-        var packed = PackedRows.Pack(centroids, k, rows.Stride, EmbeddingDistance.Euclidean, po);
+        var packed = PackedRows.Pack(centroids, k, rows.Stride, prepare: null, po);
         int ld = packed.PaddedRows, chunk = 256;
         int changed = 0;
         Parallel.For(0, (rows.PaddedRows + chunk - 1) / chunk, po, () => (Dots: new float[chunk * ld], Changed: 0), (b, _, local) =>

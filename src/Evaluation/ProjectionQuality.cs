@@ -1,4 +1,4 @@
-using MlNetTriplet.Projection;
+using MlNetTriplet.Neighbors;
 
 namespace MlNetTriplet.Evaluation;
 
@@ -21,29 +21,31 @@ public static class ProjectionQuality
         Check(low, rows, lowDims, nameof(low));
         if (k < 1 || k >= rows / 2.0)
             throw new ArgumentOutOfRangeException(nameof(k), $"k is {k}: expected 1 <= k < rows / 2 ({rows / 2.0}).");
-        var metric = DistanceKernel.Create(new UmapOptions());   // euclidean (squared: same ranks)
+        // Squared euclidean distances rank as euclidean ones; both spaces measured by the same search, so an
+        // embedding identical to its input finds exactly the input's neighbours.
+        var metric = DistanceKernel.For(Metric.SquaredEuclidean);
+        var po = new ParallelOptions();
+        var packedLow = PackedRows.Pack(low, rows, lowDims, prepare: null, po);
         var lowIdx = new int[rows * k];
-        NearestNeighbors.Exact(low, rows, low, rows, lowDims, k, metric, true, lowIdx, new float[rows * k],
-            new ParallelOptions());
+        ExactSearch.Nearest(packedLow, packedLow, metric, k, sameSet: true, lowIdx, new float[rows * k], po);
+        var packedHigh = PackedRows.Pack(high, rows, highDims, prepare: null, po);
         long penalty = 0;
-        Parallel.For(0, rows, () => new float[rows], (i, _, dist) =>
+        ExactSearch.ForEachDistanceRow(packedHigh, packedHigh, metric, (i, dist) =>
         {
-            var xi = high.AsSpan(i * highDims, highDims);
-            for (int j = 0; j < rows; j++) dist[j] = j == i ? float.PositiveInfinity : metric.Reduced(xi, high.AsSpan(j * highDims, highDims));
             long local = 0;
             for (int t = 0; t < k; t++)
             {
                 int j = lowIdx[i * k + t];
                 float dj = dist[j];
-                // 1-based rank of j among i's input neighbours, ties by index (a stable argsort, as scikit-learn).
+                // 1-based rank of j among i's input neighbours (i itself left out), ties by index (a stable argsort,
+                // as scikit-learn).
                 int rank = 1;
                 for (int l = 0; l < rows; l++)
-                    if (dist[l] < dj || (dist[l] == dj && l < j)) rank++;
+                    if (l != i && (dist[l] < dj || (dist[l] == dj && l < j))) rank++;
                 if (rank > k) local += rank - k;
             }
             Interlocked.Add(ref penalty, local);
-            return dist;
-        }, _ => { });
+        }, po);
         return 1.0 - 2.0 / (rows * (double)k * (2.0 * rows - 3.0 * k - 1.0)) * penalty;
     }
 
@@ -71,11 +73,13 @@ public static class ProjectionQuality
         if (k < 1 || k > available)
             throw new ArgumentOutOfRangeException(nameof(k), $"k is {k}: expected 1..{available}.");
         int queries = rows - first;
-        var metric = DistanceKernel.Create(new UmapOptions());
+        var metric = DistanceKernel.For(Metric.SquaredEuclidean);
+        var po = new ParallelOptions();
         var idx = new int[queries * k];
-        var queryRows = trainRows is null ? embedding : embedding[(first * dims)..];
-        NearestNeighbors.Exact(queryRows, queries, embedding, reference, dims, k, metric, trainRows is null, idx,
-            new float[queries * k], new ParallelOptions());
+        var gallery = PackedRows.Pack(embedding, reference, dims, prepare: null, po);
+        var queryRows = trainRows is null ? gallery
+            : PackedRows.Pack(embedding[(first * dims)..], queries, dims, prepare: null, po);
+        ExactSearch.Nearest(queryRows, gallery, metric, k, sameSet: trainRows is null, idx, new float[queries * k], po);
         int classes = labels.Max() + 1;
         int correct = 0;
         Parallel.For(0, queries, () => new int[classes], (q, _, votes) =>

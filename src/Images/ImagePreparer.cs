@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace MlNetTriplet.Images;
 
 /// <summary>Turns one photo (a file, or pixels already decoded) into a network input row: decode, plan (evaluation
@@ -52,6 +54,31 @@ internal sealed class ImagePreparer(ImagePreparation preparation) : IDisposable
     {
         var plan = Plan(width, height, epoch, row);
         PlanarPixels.Write(Resample(pixels, width, height, order, plan), Channels, order, plan.Flip, Geometry.Shape, destination);
+    }
+
+    /// <summary>Prepares an ImageAnalytics image (RGBA or BGRA bytes, alpha premultiplied as Skia decoded it) into
+    /// planar values in [0, 1]; <paramref name="where"/> names the row in messages ("Row 4 of image column 'Image'").</summary>
+    /// <exception cref="InvalidDataException">The image is too small, padded, or in another pixel format.</exception>
+    public void PrepareImage(MLImage image, int epoch, long row, Span<float> destination, string where) =>
+        PreparePixels(image.Pixels, image.Width, image.Height, CheckImage(image, where), epoch, row, destination);
+
+    /// <summary>As <see cref="PrepareImage(MLImage, int, long, Span{float}, string)"/>, as bytes.</summary>
+    public void PrepareImage(MLImage image, int epoch, long row, Span<byte> destination, string where) =>
+        PreparePixels(image.Pixels, image.Width, image.Height, CheckImage(image, where), epoch, row, destination);
+
+    private static PixelOrder CheckImage(MLImage image, string where)
+    {
+        if (image.Width < ImageDecoder.MinimumSide || image.Height < ImageDecoder.MinimumSide)
+            throw new InvalidDataException(
+                $"{where} holds a {image.Width}x{image.Height} image; images must be at least {ImageDecoder.MinimumSide} pixels on each side.");
+        if (image.Pixels.Length != image.Width * image.Height * 4)
+            throw new InvalidDataException($"{where} holds an image whose rows are padded; expected {image.Width * 4} bytes a row.");
+        return image.PixelFormat switch
+        {
+            MLPixelFormat.Rgba32 => PixelOrder.Rgba,
+            MLPixelFormat.Bgra32 => PixelOrder.Bgra,
+            var other => throw new InvalidDataException($"{where} holds an image in pixel format {other}; expected Rgba32 or Bgra32."),
+        };
     }
 
     private int Channels => Geometry.Shape.Channels == 1 ? 1 : 4;

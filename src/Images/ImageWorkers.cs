@@ -14,7 +14,4 @@ internal static class ImageWorkers
     /// between two forward passes): every core.</summary>
     public static int Alone => Environment.ProcessorCount;
 
-    /// <summary>Batches prepared ahead of the training step: enough to absorb a slow photo, few enough to bound memory
-    /// (each batch buffer is rows x C x H x W floats: 19 MB for 32 photos of 3x224x224).</summary>
-    public const int ReadAhead = 2;
 }

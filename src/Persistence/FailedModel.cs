@@ -9,7 +9,7 @@ namespace MlNetTriplet.Persistence;
 /// TargetInvocationException; raised here, on the user's own call, its message is the first one they read.</summary>
 internal sealed class FailedModel(InvalidDataException failure) : BatchedTransformer
 {
-    private protected override NetworkMapping Mapping => throw Failure();
+    private protected override BatchedMapping Mapping => throw Failure();
 
     private protected override void SaveModel(ModelSaveContext ctx) => throw Failure();
 

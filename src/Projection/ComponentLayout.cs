@@ -1,3 +1,5 @@
+using MlNetTriplet.Neighbors;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>The starting layout of a disconnected graph, as umap-learn's <c>multi_component_layout</c> builds it: the

@@ -1,3 +1,5 @@
+using MlNetTriplet.Neighbors;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>The order in which the layout visits the graph's directed edges, so that a parallel SGD can move both ends

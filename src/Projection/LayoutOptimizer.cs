@@ -1,3 +1,5 @@
+using MlNetTriplet.Neighbors;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>The SGD layout of umap-learn's <c>optimize_layout_euclidean</c> with <c>move_other</c>, as its fit runs it:

@@ -1,3 +1,5 @@
+using MlNetTriplet.Neighbors;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>Spectral initialisation (umap-learn's <c>spectral_layout</c>): the eigenvectors of the normalised graph

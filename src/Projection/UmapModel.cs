@@ -1,7 +1,9 @@
+using MlNetTriplet.Neighbors;
+
 namespace MlNetTriplet.Projection;
 
 /// <summary>A fitted UMAP projection: the training embedding and what transform() needs (the prepared training rows,
-/// their neighbour index above <see cref="NearestNeighbors.ExactThreshold"/> rows, a, b and the layout settings).
+/// their neighbour index above <see cref="KnnGraph.ExactThreshold"/> rows, a, b and the layout settings).
 /// Plain C#: the ML.NET estimator/transformer wraps it.</summary>
 internal sealed class UmapModel
 {
@@ -13,6 +15,7 @@ internal sealed class UmapModel
     private readonly DistanceKernel _metric;
     private readonly NNDescent? _index;      // null: transform() searches exactly
     private readonly Lazy<Dictionary<ulong, int>> _trainingRows;
+    private PackedRows? _packed;             // the training rows as the exact search reads them, packed on first use
 
     private UmapModel(int rows, int dims, int components, int neighborCount, float a, float b, int seed,
         float localConnectivity, float learningRate, float repulsion, int negativeRate, int transformEpochs,
@@ -45,7 +48,7 @@ internal sealed class UmapModel
     /// spectral initialisation fell back.</summary>
     public string Initialization { get; }
     /// <summary>True when fitted with <see cref="UmapOptions.CustomDistance"/>: reading it back needs that distance.</summary>
-    public bool HasCustomDistance => _metric.Id < 0;
+    public bool HasCustomDistance => _metric.Metric is null;
     /// <summary>The training embedding, <see cref="Rows"/> x <see cref="Components"/>, row-major.</summary>
     public float[] Embedding { get; }
 
@@ -65,10 +68,10 @@ internal sealed class UmapModel
 
         var po = options.ParallelOptions;
         int seed = options.Seed ?? Random.Shared.Next();
-        var metric = DistanceKernel.Create(options);
+        var metric = UmapMetrics.Kernel(options);
         var prepared = metric.Prepare(data, rows, dims, po);
 
-        var knn = NearestNeighbors.ForFit(prepared, rows, dims, k, metric, seed, po, out var index);
+        var knn = KnnGraph.ForFit(prepared, rows, dims, k, metric, seed, po, out var index);
         double mean = 0;
         foreach (float d in knn.Distances) mean += d;
         mean /= knn.Distances.Length;
@@ -152,7 +155,9 @@ internal sealed class UmapModel
         var indices = new int[n * k];
         var distances = new float[n * k];
         if (_index is null)
-            NearestNeighbors.Exact(queries, n, _data, Rows, dims, k, _metric, false, indices, distances, po);
+            ExactSearch.Nearest(PackedRows.Pack(queries, n, dims, prepare: null, po),
+                LazyInitializer.EnsureInitialized(ref _packed, () => PackedRows.Pack(_data, Rows, dims, prepare: null, po)),
+                _metric, k, sameSet: false, indices, distances, po);
         else
             _index.Query(_data, queries, n, k, _metric, indices, distances, po);
         for (int i = 0; i < distances.Length; i++) distances[i] = _metric.ToTrue(distances[i]);
@@ -232,7 +237,7 @@ internal sealed class UmapModel
         w.Write(Rows); w.Write(Dims); w.Write(Components); w.Write(NeighborCount);
         w.Write(A); w.Write(B); w.Write(Seed);
         w.Write(LocalConnectivity); w.Write(LearningRate); w.Write(RepulsionStrength); w.Write(NegativeSampleRate);
-        w.Write(TransformEpochs); w.Write(MeanDistance); w.Write(_metric.Id); w.Write(Initialization);
+        w.Write(TransformEpochs); w.Write(MeanDistance); w.Write(UmapMetrics.Id(_metric)); w.Write(Initialization);
         Persist.WriteArray(w, Embedding);
         Persist.WriteArray(w, _data);
         w.Write(_index is not null);
@@ -253,7 +258,7 @@ internal sealed class UmapModel
         float lc = r.ReadSingle(), lr = r.ReadSingle(), gamma = r.ReadSingle();
         int negativeRate = r.ReadInt32(), transformEpochs = r.ReadInt32();
         float mean = r.ReadSingle();
-        var metric = DistanceKernel.Create(r.ReadInt32(), customDistance);
+        var metric = UmapMetrics.FromId(r.ReadInt32(), customDistance);
         string init = r.ReadString();
         var embedding = Persist.ReadFloats(r);
         var data = Persist.ReadFloats(r);

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Data;
-using MlNetTriplet.Persistence;
 using MlNetTriplet.Reporting;
 
 namespace MlNetTriplet;

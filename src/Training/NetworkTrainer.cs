@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Microsoft.ML.Runtime;
+using MlNetTriplet.Batches;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,28 +8,17 @@ namespace MlNetTriplet.Training;
 
 /// <summary>The one training loop of the package: epochs of sampled batches, optimiser and schedule, L1/L2,
 /// gradient clipping, validation, early stopping with best-weights restore, metrics callback, cancellation and
-/// checkpoints. Every estimator plugs its network, data, sampler and objective into it.</summary>
-internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host, long seed)
+/// checkpoints. Every estimator plugs its network, batch sources and objective into it.</summary>
+internal sealed class NetworkTrainer(NetworkTrainingOptions options, ITrainingLog log, long seed)
 {
-    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s rows as <paramref name="sampler"/> draws
-    /// them; <paramref name="validationSampler"/> gives the validation batches when the objective needs the training
-    /// batches' structure (triplets), null evaluates consecutive rows in inference-sized chunks.</summary>
-    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset? validation,
-        IBatchSampler sampler, ITrainingObjective objective, IBatchSampler? validationSampler = null) =>
-        Fit(model, new SampledBatches(train, sampler),
-            validation is null ? null
-                : new SampledBatches(validation, validationSampler ?? new ChunkSampler(validation.Count, options.InferenceBatchSize)),
-            objective);
-
     /// <summary>Trains <paramref name="parts"/> of <paramref name="model"/> (default: all of it) on
     /// <paramref name="train"/>'s batches, evaluating <paramref name="validation"/>'s batches after every epoch.</summary>
-    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, IBatchSource train, IBatchSource? validation,
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, BatchSource train, BatchSource? validation,
         ITrainingObjective objective, TrainableParts? parts = null)
     {
         options.CheckBeforeFit(validation is not null);
         if (options.EarlyStoppingMetric == EarlyStoppingMetric.ValidationAccuracy && !objective.ReportsAccuracy)
             throw new InvalidOperationException("EarlyStoppingMetric.ValidationAccuracy needs a classifier.");
-        using var channel = host.Start("Training");
 
         parts ??= TrainableParts.All(model);
         foreach (var frozen in parts.Frozen)
@@ -44,7 +33,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             ? checkpoint.Load(model, optimizer, best)
             : new TrainingState();
         if (state.Epochs.Count > 0)
-            channel.Info("Resuming from {0} after epoch {1}.", options.CheckpointDirectory, state.Epochs.Count);
+            log.Info($"Resuming from {options.CheckpointDirectory} after epoch {state.Epochs.Count}.");
 
         bool stoppedEarly = false, allocatorTuned = !options.TuneNativeAllocator;
         for (int epoch = state.Epochs.Count; epoch < options.NumberOfEpochs; epoch++)
@@ -52,7 +41,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             double lr = LearningRateAt(epoch);
             foreach (var (group, factor) in optimizer.ParamGroups.Zip(parts.Groups.Select(g => g.LearningRateFactor)))
                 group.LearningRate = lr * factor;
-            random.manual_seed(ShuffledBatchSampler.SeedFor(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
+            random.manual_seed(BatchPlan.EpochSeed(seed, epoch) ^ 0x5DEECE66DL); // dropout of this epoch
             model.train();
             foreach (var frozen in parts.Frozen)
                 frozen.eval();
@@ -60,14 +49,14 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             double lossSum = 0;
             long seen = 0, correct = 0;
             int step = 0;
-            var progress = new ProgressReporter(options.ProgressCallback, channel, TrainingPhase.Training, epoch + 1,
+            var progress = new ProgressReporter(options.ProgressCallback, log, TrainingPhase.Training, epoch + 1,
                 options.NumberOfEpochs, train.StepsPerEpoch);
             var clock = Stopwatch.StartNew();
             foreach (var batch in train.Batches(epoch))
             {
                 using var owned = batch;
                 options.CancellationToken.ThrowIfCancellationRequested();
-                host.CheckAlive();
+                log.CheckAlive();
                 if (!allocatorTuned)
                 {
                     NativeAllocator.Tune(batch.Features.NumberOfElements * batch.Features.ElementSize);
@@ -99,12 +88,12 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             clock.Stop();
 
             (double loss, double? accuracy)? valid = validation is null ? null
-                : Evaluate(model, validation, objective, channel, epoch + 1);
+                : Evaluate(model, validation, objective, epoch + 1);
             var metrics = new EpochMetrics(epoch + 1, lossSum / Math.Max(seen, 1),
                 objective.ReportsAccuracy ? (double)correct / Math.Max(seen, 1) : null,
                 valid?.loss, valid?.accuracy, lr, clock.Elapsed.TotalSeconds, seen);
             state.Epochs.Add(metrics);
-            Report(channel, metrics);
+            Report(metrics);
 
             if (options.EarlyStoppingPatience > 0)
             {
@@ -123,7 +112,7 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
             checkpoint?.Save(model, optimizer, state, best);
             if (stoppedEarly)
             {
-                channel.Info("Early stopping after epoch {0}: no improvement since epoch {1}.", epoch + 1, state.BestEpoch);
+                log.Info($"Early stopping after epoch {epoch + 1}: no improvement since epoch {state.BestEpoch}.");
                 break;
             }
         }
@@ -136,26 +125,17 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         return new TrainingHistory(state.Epochs.ToArray(), kept, stoppedEarly);
     }
 
-    /// <summary>Mean loss (and accuracy) over a dataset, in inference-sized chunks, in eval mode without gradients.</summary>
-    internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data,
-        ITrainingObjective objective)
-    {
-        using var channel = host.Start("Evaluation");
-        return Evaluate(model, new SampledBatches(data, new ChunkSampler(data.Count, options.InferenceBatchSize)),
-            objective, channel, 0);
-    }
-
     /// <summary>Mean loss (and accuracy) over <paramref name="data"/>'s epoch-0 batches (the same every time), in
-    /// eval mode without gradients.</summary>
-    private (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource data,
-        ITrainingObjective objective, IChannel channel, int epoch)
+    /// eval mode without gradients; progress is reported as validation after 1-based <paramref name="epoch"/>.</summary>
+    internal (double loss, double? accuracy) Evaluate(nn.Module<Tensor, Tensor> model, BatchSource data,
+        ITrainingObjective objective, int epoch = 0)
     {
         model.eval();
         using var noGrad = no_grad();
         double lossSum = 0;
         long correct = 0, seen = 0;
         int step = 0;
-        var progress = new ProgressReporter(options.ProgressCallback, channel, TrainingPhase.Validating, epoch,
+        var progress = new ProgressReporter(options.ProgressCallback, log, TrainingPhase.Validating, epoch,
             options.NumberOfEpochs, data.StepsPerEpoch);
         foreach (var batch in data.Batches(0))
         {
@@ -201,13 +181,12 @@ internal sealed class NetworkTrainer(NetworkTrainingOptions options, IHost host,
         _ => options.LearningRate,
     };
 
-    private void Report(IChannel channel, EpochMetrics m)
+    private void Report(EpochMetrics m)
     {
-        channel.Info("Epoch {0}/{1}: train loss {2:F4}{3}{4}, lr {5:G3}, {6:F1} s ({7:F0} examples/s)",
-            m.Epoch, options.NumberOfEpochs, m.TrainLoss,
-            m.TrainAccuracy is double ta ? $", train accuracy {ta:F4}" : "",
-            m.ValidationLoss is double vl ? $", validation loss {vl:F4}" + (m.ValidationAccuracy is double va ? $", validation accuracy {va:F4}" : "") : "",
-            m.LearningRate, m.Seconds, m.ExamplesPerSecond);
+        log.Info($"Epoch {m.Epoch}/{options.NumberOfEpochs}: train loss {m.TrainLoss:F4}"
+            + (m.TrainAccuracy is double ta ? $", train accuracy {ta:F4}" : "")
+            + (m.ValidationLoss is double vl ? $", validation loss {vl:F4}" + (m.ValidationAccuracy is double va ? $", validation accuracy {va:F4}" : "") : "")
+            + $", lr {m.LearningRate:G3}, {m.Seconds:F1} s ({m.ExamplesPerSecond:F0} examples/s)");
         options.MetricsCallback?.Invoke(m);
     }
 }

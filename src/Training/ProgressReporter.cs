@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using Microsoft.ML.Runtime;
 
 namespace MlNetTriplet.Training;
 
 /// <summary>Reports one phase's progress at a sensible rate: the callback at most twice a second and when the phase
 /// ends, <c>MLContext.Log</c> every ten seconds while a phase runs longer than that.</summary>
-internal sealed class ProgressReporter(Action<TrainingProgress>? callback, IChannel channel, TrainingPhase phase,
+internal sealed class ProgressReporter(Action<TrainingProgress>? callback, ITrainingLog log, TrainingPhase phase,
     int epoch, int epochs, int steps)
 {
     private static readonly TimeSpan CallbackInterval = TimeSpan.FromSeconds(0.5), LogInterval = TimeSpan.FromSeconds(10);
@@ -24,7 +23,7 @@ internal sealed class ProgressReporter(Action<TrainingProgress>? callback, IChan
         if (!last && now - _lastLog >= LogInterval)
         {
             _lastLog = now;
-            channel.Info("{0}", Progress(step, examples, loss, now));
+            log.Info(Progress(step, examples, loss, now).ToString());
         }
     }
 

@@ -16,11 +16,11 @@ public abstract class BatchedTransformer : ITransformer
     }
 
     /// <summary>The input column, the batch mapper and the added columns (set by the derived constructor).</summary>
-    private protected abstract NetworkMapping Mapping { get; }
+    private protected abstract BatchedMapping Mapping { get; }
 
     /// <summary>The mapping, for a transformer built on this one (class activation maps read a classifier's input
     /// column and label values).</summary>
-    internal NetworkMapping SharedMapping => Mapping;
+    internal BatchedMapping SharedMapping => Mapping;
 
     /// <summary>Always true: the transformer maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
@@ -32,7 +32,7 @@ public abstract class BatchedTransformer : ITransformer
     /// <summary>Lazily maps <paramref name="input"/>: the added columns are computed only when a cursor reads them,
     /// rows read ahead and mapped together in batches. ML.NET's <c>ConvertToOnnx</c> converts the result (see
     /// <see cref="SaveAsOnnx"/>).</summary>
-    public IDataView Transform(IDataView input) => new BatchedDataTransform(input, new NetworkDataView(input, Mapping), this);
+    public IDataView Transform(IDataView input) => new BatchedDataTransform(input, new BatchedDataView(input, Mapping), this);
 
     /// <summary>Writes this step into ML.NET's ONNX conversion of a pipeline: its output columns computed from the
     /// variable of its input column, which the steps before it (or the graph's inputs, <paramref name="source"/>'s
@@ -40,7 +40,7 @@ public abstract class BatchedTransformer : ITransformer
     internal abstract void SaveAsOnnx(OnnxContext ctx, IDataView source);
 
     /// <summary>Row-at-a-time mapping, used by <c>PredictionEngine</c>.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new NetworkRowMapper(Mapping, inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchedRowMapper(Mapping, inputSchema);
 
     /// <summary>Saving is each transformer's own: its format and version.</summary>
     private protected abstract void SaveModel(ModelSaveContext ctx);

@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Explain;
+using MlNetTriplet.Data;
 using MlNetTriplet.Export;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Transforms;
@@ -38,7 +39,7 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
         var runner = new ClassActivationMapRunner(_network, ClassActivationMap.For(description.Method, description.BatchSize),
             plan.Layer, description.TargetKind, plan.ClassIndex, description.BoxColumnName is null ? null : description.BoxThreshold,
             description.PreparedImageColumnName is not null);
-        Mapping = new NetworkMapping(classifier.SharedMapping.Input, runner, Outputs(description, plan, runner, shape),
+        Mapping = new BatchedMapping(classifier.SharedMapping.Input, runner, Outputs(description, plan, runner, shape),
             description.BatchSize);
         LayerName = _network.LayerNames[plan.Layer];
     }
@@ -61,7 +62,7 @@ public sealed class ClassActivationMapTransformer : BatchedTransformer, IDisposa
         }.Validate();
     }
 
-    private protected override NetworkMapping Mapping { get; }
+    private protected override BatchedMapping Mapping { get; }
 
     /// <summary>The method.</summary>
     public CamMethod Method => _description.Method;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Data;
 using MlNetTriplet.Export;
 using MlNetTriplet.Persistence;
 

@@ -1,11 +1,13 @@
 using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Batches;
 using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Export;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
+using MlNetTriplet.Data;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
@@ -30,7 +32,7 @@ public sealed class CnnClassifierTransformer : NetworkTransformer
     }
 
     private CnnClassifierTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(Input(description), runner,
+        : base(runner, new BatchedMapping(Input(description), runner,
             ClassifierOutputs.Multiclass(description.ClassCount, labelValues), description.InferenceBatchSize),
             description.History)
     {

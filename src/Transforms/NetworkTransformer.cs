@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Export;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks.Layers;
@@ -16,14 +17,14 @@ public abstract class NetworkTransformer : BatchedTransformer, IDisposable
     private readonly NetworkRunner _runner;
     private bool _disposed;
 
-    private protected NetworkTransformer(NetworkRunner runner, NetworkMapping mapping, TrainingHistory? history)
+    private protected NetworkTransformer(NetworkRunner runner, BatchedMapping mapping, TrainingHistory? history)
     {
         _runner = runner;
         Mapping = mapping;
         History = history;
     }
 
-    private protected sealed override NetworkMapping Mapping { get; }
+    private protected sealed override BatchedMapping Mapping { get; }
 
     /// <summary>Per-epoch figures of the training run that produced this model (kept in the saved zip).</summary>
     public TrainingHistory? History { get; }
@@ -75,7 +76,7 @@ public abstract class NetworkTransformer : BatchedTransformer, IDisposable
     private protected string OnnxNetwork(OnnxGraphWriter onnx, string input) => OnnxLayers.Export(onnx, "network", Network, input);
 
     /// <summary>A classifier's class names (its label values as text), or null when it was trained on a key without values.</summary>
-    private protected static IReadOnlyList<string>? ClassNames(Persistence.KeyValues? labelValues) =>
+    private protected static IReadOnlyList<string>? ClassNames(Data.KeyValues? labelValues) =>
         labelValues?.AsText().Select(v => v.ToString()).ToArray();
 
     /// <summary>The variable of the output column <paramref name="name"/>, declared with the column's type.</summary>

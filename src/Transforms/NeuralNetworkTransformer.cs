@@ -5,6 +5,7 @@ using Microsoft.ML.Runtime;
 using MlNetTriplet;
 using MlNetTriplet.Export;
 using MlNetTriplet.Networks;
+using MlNetTriplet.Data;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
@@ -30,7 +31,7 @@ public sealed class NeuralNetworkTransformer : NetworkTransformer
     }
 
     private NeuralNetworkTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(description.FeatureColumnName, runner,
+        : base(runner, new BatchedMapping(description.FeatureColumnName, runner,
             description.Kind == ClassifierKind.Binary
                 ? ClassifierOutputs.Binary()
                 : ClassifierOutputs.Multiclass(description.ClassCount, labelValues),

@@ -1,11 +1,13 @@
 using MlNetTriplet.Checks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Batches;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Backbones;
 using MlNetTriplet.Export;
 using MlNetTriplet.Images;
 using MlNetTriplet.Networks;
+using MlNetTriplet.Data;
 using MlNetTriplet.Persistence;
 using MlNetTriplet.Training;
 using MlNetTriplet.Transforms;
@@ -31,7 +33,7 @@ public sealed class TransferLearningTransformer : NetworkTransformer
     }
 
     private TransferLearningTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new NetworkMapping(new ImageInput(description.ImageColumnName, Geometry(description.Backbone)),
+        : base(runner, new BatchedMapping(new ImageInput(description.ImageColumnName, Geometry(description.Backbone)),
             runner, Outputs(description, labelValues, runner.OutputWidth - description.ClassCount),
             description.InferenceBatchSize), description.History)
     {

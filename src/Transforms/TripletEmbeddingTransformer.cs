@@ -28,7 +28,7 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
     }
 
     private TripletEmbeddingTransformer(Description description, NetworkRunner runner)
-        : base(runner, new NetworkMapping(description.FeatureColumnName, runner,
+        : base(runner, new BatchedMapping(description.FeatureColumnName, runner,
             [OutputColumn.Vector(description.OutputColumnName, description.Network.EmbeddingSize, DataViewSchema.Annotations.Empty)],
             description.InferenceBatchSize, "feature"), description.History)
     {

@@ -28,14 +28,14 @@ public sealed class UmapTransformer : BatchedTransformer
         _description = description;
         _model = model;
         var output = OutputColumn.Vector(description.OutputColumnName, model.Components, DataViewSchema.Annotations.Empty);
-        Mapping = new NetworkMapping(description.InputColumnName, new Projector(model, description.MaxThreads), [output],
+        Mapping = new BatchedMapping(description.InputColumnName, new Projector(model, description.MaxThreads), [output],
             BatchSize, "input");
     }
 
     // transform() cost is per point, so the batch only bounds memory and per-call overhead.
     private const int BatchSize = 1024;
 
-    private protected override NetworkMapping Mapping { get; }
+    private protected override BatchedMapping Mapping { get; }
 
     /// <summary>What is persisted besides the model.</summary>
     internal sealed record Description(string InputColumnName, string OutputColumnName, int? MaxThreads) : ISavedOptions

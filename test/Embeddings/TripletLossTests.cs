@@ -89,7 +89,7 @@ public sealed class TripletLossTests
     public void Distances_PairwiseAndPaired_MatchDefinitions()
     {
         var e = tensor(new float[] { 1, 0, 0, 2, -1, 1 }).reshape(3, 2);
-        float[] Pairwise(TripletDistance d) => Distances.Pairwise(e, d).data<float>().ToArray();
+        float[] Pairwise(TripletDistance d) => TensorDistances.Pairwise(e, d.ToMetric()).data<float>().ToArray();
         CollectionAssert.AreEqual(new float[] { 0, 3, 3, 3, 0, 2, 3, 2, 0 }, Pairwise(TripletDistance.L1));
         CollectionAssert.AreEqual(new float[] { 0, 5, 5, 5, 0, 2, 5, 2, 0 }, Pairwise(TripletDistance.SquaredEuclidean));
         var euclidean = Pairwise(TripletDistance.Euclidean);
@@ -99,7 +99,7 @@ public sealed class TripletLossTests
         Assert.AreEqual(1.0, cosine[1], 1e-6);                         // (1,0) vs (0,2): orthogonal
         Assert.AreEqual(1 + 1 / Math.Sqrt(2), cosine[2], 1e-6);       // (1,0) vs (-1,1): 135 degrees
         Assert.AreEqual(0f, cosine[4]);                                // diagonal exactly 0
-        var paired = Distances.Paired(e.narrow(0, 0, 2), e.narrow(0, 1, 2), TripletDistance.L1).data<float>().ToArray();
+        var paired = TensorDistances.Paired(e.narrow(0, 0, 2), e.narrow(0, 1, 2), TripletDistance.L1.ToMetric()).data<float>().ToArray();
         CollectionAssert.AreEqual(new float[] { 3, 2 }, paired);
     }
 
@@ -127,7 +127,7 @@ public sealed class TripletLossTests
                 var values = Enumerable.Range(0, n * dim).Select(_ => (float)random.NextDouble()).ToArray();
                 var labels = Enumerable.Range(0, n).Select(_ => (long)random.Next(3)).ToArray();
                 var e = tensor(values).reshape(n, dim);
-                var d = Distances.Pairwise(e, distance).data<float>().ToArray();
+                var d = TensorDistances.Pairwise(e, distance.ToMetric()).data<float>().ToArray();
                 double D(int i, int j) => d[i * n + j];
                 var (semi, hard, all, allPositive) = BruteForce(n, labels, D, margin: 0.3);
                 var y = tensor(labels);

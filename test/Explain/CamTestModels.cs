@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using MlNetTriplet.Backbones;
+using MlNetTriplet.Data;
 using MlNetTriplet.Networks;
-using MlNetTriplet.Persistence;
 using static TorchSharp.torch;
 
 namespace MlNetTriplet.Tests.Explain;

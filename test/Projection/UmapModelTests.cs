@@ -49,7 +49,7 @@ public sealed class UmapModelTests
     [TestMethod]
     public void SeededFit_ByteIdenticalAcrossThreadCounts_NNDescent()
     {
-        const int rows = 4500;   // above NearestNeighbors.ExactThreshold: NN-descent, forest and graph search
+        const int rows = 4500;   // above KnnGraph.ExactThreshold: NN-descent, forest and graph search
         var (x, _) = ProjectionData.TrainRows(rows);
         var options = new UmapOptions { Seed = 11, EpochCount = 40 };
         var model = UmapModel.Fit(x, rows, ProjectionData.Dims, options);

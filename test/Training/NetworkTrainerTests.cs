@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MlNetTriplet.Batches;
 using MlNetTriplet.Data;
 using MlNetTriplet.Training;
 using TorchSharp;
@@ -18,12 +19,16 @@ public sealed class NetworkTrainerTests
         return (images.Pixels, labels.Values.Select(v => (long)v).ToArray());
     });
 
-    private static TensorDataset Data(int start, int count)
+    private static TensorRows Data(int start, int count)
     {
         var (x, y) = Pixels.Value;
-        return TensorDataset.FromArrays(x.AsSpan(start * 784, count * 784).ToArray(), [count, 784],
+        return TensorRows.FromArrays(x.AsSpan(start * 784, count * 784).ToArray(), [count, 784],
             y.AsSpan(start, count).ToArray(), CPU);
     }
+
+    /// <summary>Validation batches as the estimators cut them: consecutive rows, inference-sized.</summary>
+    private static BatchSource Evaluation(TensorRows rows, CnnClassifierTrainer.Options options) =>
+        new(rows, BatchPlan.Sequential(rows.Count, options.InferenceBatchSize));
 
     private static nn.Module<Tensor, Tensor> Mlp(long seed, double dropout = 0)
     {
@@ -32,12 +37,15 @@ public sealed class NetworkTrainerTests
             ("out", nn.Linear(64, 10)));
     }
 
+    private static HostTrainingLog Log() => new(((IHostEnvironment)new MLContext()).Register("test"), "Training");
+
     private static TrainingHistory Train(nn.Module<Tensor, Tensor> model, CnnClassifierTrainer.Options options,
-        TensorDataset train, TensorDataset? valid = null, int seed = 3)
+        TensorRows train, TensorRows? valid = null, int seed = 3)
     {
-        IHost host = ((IHostEnvironment)new MLContext(seed)).Register("test");
-        return new NetworkTrainer(options, host, seed).Fit(model, train, valid,
-            new ShuffledBatchSampler(train.Count, options.BatchSize, seed), new CrossEntropyObjective());
+        using var log = Log();
+        return new NetworkTrainer(options, log, seed).Fit(model,
+            new BatchSource(train, BatchPlan.Shuffled(train.Count, options.BatchSize, seed)),
+            valid is null ? null : Evaluation(valid, options), new CrossEntropyObjective());
     }
 
     private static float[] Weights(nn.Module model) =>
@@ -57,8 +65,8 @@ public sealed class NetworkTrainerTests
         Assert.HasCount(history.BestEpoch + 3, history.Epochs);
         var losses = history.Epochs.Select(e => e.ValidationLoss!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(losses, losses.Min()) + 1, history.BestEpoch);
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
-        var (loss, _) = new NetworkTrainer(options, host, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        using var log = Log();
+        var (loss, _) = new NetworkTrainer(options, log, 0).Evaluate(model, Evaluation(valid, options), new CrossEntropyObjective());
         Assert.AreEqual(losses.Min(), loss, 1e-5, "the model holds the best epoch's weights");
         Assert.AreNotEqual(losses[^1], loss, 1e-4);
     }
@@ -77,8 +85,8 @@ public sealed class NetworkTrainerTests
         var history = Train(model, options, train, valid);
         var accuracies = history.Epochs.Select(e => e.ValidationAccuracy!.Value).ToArray();
         Assert.AreEqual(Array.IndexOf(accuracies, accuracies.Max()) + 1, history.BestEpoch);
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
-        var (_, accuracy) = new NetworkTrainer(options, host, 0).Evaluate(model, valid, new CrossEntropyObjective());
+        using var log = Log();
+        var (_, accuracy) = new NetworkTrainer(options, log, 0).Evaluate(model, Evaluation(valid, options), new CrossEntropyObjective());
         Assert.AreEqual(accuracies.Max(), accuracy!.Value, 1e-9);
     }
 
@@ -245,11 +253,11 @@ public sealed class NetworkTrainerTests
     [TestMethod]
     public void CosineSchedule_FallsFromTheInitialRateTowardsZero()
     {
-        IHost host = ((IHostEnvironment)new MLContext()).Register("test");
+        using var log = Log();
         var trainer = new NetworkTrainer(new CnnClassifierTrainer.Options
         {
             NumberOfEpochs = 4, LearningRate = 0.1, LearningRateSchedule = LearningRateSchedule.Cosine,
-        }, host, 0);
+        }, log, 0);
         Assert.AreEqual(0.1, trainer.LearningRateAt(0), 1e-12);
         Assert.AreEqual(0.05, trainer.LearningRateAt(2), 1e-12);
         Assert.IsLessThan(0.02, trainer.LearningRateAt(3));

@@ -1,3 +1,4 @@
+using MlNetTriplet.Neighbors;
 using MlNetTriplet.Training.Mining;
 using static TorchSharp.torch;
 
@@ -8,11 +9,13 @@ namespace MlNetTriplet.Training.Losses;
 internal sealed class TripletObjective(TripletMining mining, TripletDistance distance, TripletLossKind loss,
     double margin, TripletReduction reduction) : ITrainingObjective
 {
+    private readonly Metric _distance = distance.ToMetric();
+
     public bool ReportsAccuracy => false;
 
     public Tensor Loss(Tensor output, Tensor labels)
     {
-        var triplets = TripletMiners.Mine(mining, output, labels, distance);
+        var triplets = TripletMiners.Mine(mining, output, labels, _distance);
         var perTriplet = TripletLosses.PerTriplet(loss, triplets.AnchorPositive, triplets.AnchorNegative, margin);
         return TripletLosses.Reduce(perTriplet, triplets.Valid, reduction);
     }

@@ -1,3 +1,4 @@
+using MlNetTriplet.Neighbors;
 using MlNetTriplet.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,11 +30,11 @@ namespace MlNetTriplet.Training.Mining
     /// <summary>Selects triplets from a batch of embeddings and labels.</summary>
     internal static class TripletMiners
     {
-        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, TripletDistance distance)
+        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, Metric distance)
         {
             if (mining == TripletMining.None)
                 return GivenTriplets(embeddings, distance);
-            var d = Distances.Pairwise(embeddings, distance);
+            var d = TensorDistances.Pairwise(embeddings, distance);
             var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
             return mining switch
             {
@@ -45,12 +46,12 @@ namespace MlNetTriplet.Training.Mining
         }
 
         /// <summary>Rows [0, n) are anchors, [n, 2n) their positives, [2n, 3n) their negatives.</summary>
-        private static MinedTriplets GivenTriplets(Tensor embeddings, TripletDistance distance)
+        private static MinedTriplets GivenTriplets(Tensor embeddings, Metric distance)
         {
             long n = embeddings.shape[0] / 3;
             var anchor = embeddings.narrow(0, 0, n);
-            var ap = Distances.Paired(anchor, embeddings.narrow(0, n, n), distance);
-            var an = Distances.Paired(anchor, embeddings.narrow(0, 2 * n, n), distance);
+            var ap = TensorDistances.Paired(anchor, embeddings.narrow(0, n, n), distance);
+            var an = TensorDistances.Paired(anchor, embeddings.narrow(0, 2 * n, n), distance);
             return new MinedTriplets(ap, an, ones_like(ap));
         }
 
