@@ -20,11 +20,12 @@ internal static class PhotoSources
 {
     /// <summary>The (image, label) batches of <paramref name="data"/> (<paramref name="rows"/> rows). Paths are read now
     /// (no pixels) and every file is checked before any training step (<see cref="ImageFileCheck.Run"/>); a shuffled
-    /// source draws a new order each epoch from <paramref name="preparation"/>'s seed.</summary>
+    /// source draws a new order each epoch from <paramref name="preparation"/>'s seed. <paramref name="className"/> names a
+    /// label key (0-based) in errors.</summary>
     /// <returns>The source and the photo files left out as unreadable (empty unless skipping is on).</returns>
     public static (BatchSource Source, IReadOnlyList<UnreadableImage> Skipped) Create(IDataView data, string imageColumn,
         string labelColumn, int rows, ImagePreparation preparation, int batchSize, bool shuffle, ImageStreamOptions options,
-        string dataName, Device device, CancellationToken cancellation = default)
+        string dataName, Device device, Func<int, string>? className = null, CancellationToken cancellation = default)
     {
         var kind = ImageColumn.Check(data.Schema[imageColumn], preparation.Shape, "image");
         if (kind != ImageInputKind.Path)
@@ -36,7 +37,7 @@ internal static class PhotoSources
         }
         var files = ImageFileRows.Read(data, imageColumn, labelColumn, dataName, cancellation);
         var (readable, skipped) = ImageFileCheck.Run(files, options.SkipUnreadable, options.SkipOptionName,
-            ImageWorkers.Alone, cancellation);
+            ImageWorkers.Alone, className, cancellation);
         var reader = new ImageFileReader(readable, preparation, device);
         return (new BatchSource(reader, Plan(readable.Count, batchSize, shuffle, preparation.Seed, null),
             options.Workers ?? ImageWorkers.DuringTraining, options.ReadAhead, cancellation), skipped);

@@ -50,12 +50,12 @@ internal sealed class PhotoTrainingData : IDisposable
 
         var (train, trainSkipped) = PhotoSources.Create(trainData, columns.Image, columns.Label, trainCounts.Sum(),
             new ImagePreparation(geometry, augmentation, seed), batching.BatchSize, shuffle, stream, "Training data", device,
-            cancellation);
+            columns.ClassName, cancellation);
         if (validationData is null)
             return new PhotoTrainingData(train, null, trainSkipped);
         var (valid, validSkipped) = PhotoSources.Create(validationData, columns.Image, columns.Label, validCounts!.Sum(),
             new ImagePreparation(geometry, null, seed), batching.InferenceBatchSize, false, stream, "Validation data", device,
-            cancellation);
+            columns.ClassName, cancellation);
         return new PhotoTrainingData(train, valid, [.. trainSkipped, .. validSkipped]);
     }
 

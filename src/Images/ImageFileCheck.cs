@@ -32,17 +32,38 @@ internal static class ImageFileCheck
 
     /// <summary>Checks <paramref name="rows"/>: with <paramref name="skipUnreadable"/>, returns the readable rows and
     /// the skipped ones (for the trainer to report); without it, throws naming the first few bad files and
-    /// <paramref name="skipOptionName"/>, the option that skips them.</summary>
-    /// <exception cref="InvalidDataException">Some files are unreadable and skipping is off, or none is readable.</exception>
+    /// <paramref name="skipOptionName"/>, the option that skips them. Skipping must not remove a class: a label whose
+    /// every photo is unreadable would leave a model that names a class it never saw. <paramref name="className"/> names a
+    /// label key (0-based), quoted, in messages ("key k" when null).</summary>
+    /// <exception cref="InvalidDataException">Some files are unreadable and skipping is off, none is readable, or
+    /// every photo of some class is.</exception>
     public static (ImageFileRows Readable, IReadOnlyList<UnreadableImage> Skipped) Run(ImageFileRows rows,
-        bool skipUnreadable, string skipOptionName, int workers, CancellationToken cancellation = default)
+        bool skipUnreadable, string skipOptionName, int workers, Func<int, string>? className = null,
+        CancellationToken cancellation = default)
     {
         var bad = FindUnreadable(rows.Paths, workers, cancellation);
         if (bad.Count == 0)
             return (rows, bad);
         if (!skipUnreadable || bad.Count == rows.Count)
             throw Failure(bad, rows.Count, skipUnreadable ? null : skipOptionName);
-        return (rows.Without(bad.Select(b => b.Row)), bad);
+        var readable = rows.Without(bad.Select(b => b.Row));
+        var emptied = rows.Labels.Distinct().Except(readable.Labels).Order().ToList();
+        if (emptied.Count > 0)
+            throw EmptiedClasses(emptied, rows, bad, className ?? (k => $"key {k + 1}"));
+        return (readable, bad);
+    }
+
+    private static InvalidDataException EmptiedClasses(List<long> emptied, ImageFileRows rows,
+        IReadOnlyList<UnreadableImage> bad, Func<int, string> className)
+    {
+        string classes = string.Join(", ", emptied.Select(k => className((int)k)));
+        var files = bad.Where(b => emptied.Contains(rows.Labels[b.Row])).ToList();
+        string list = string.Join("; ", files.Take(Listed).Select(b => $"'{b.Path}': {b.Reason}"));
+        string more = files.Count > Listed ? $"; and {files.Count - Listed} more" : "";
+        return new InvalidDataException(
+            $"Every image of class {classes} is unreadable ({list}{more}), so leaving unreadable images out would leave " +
+            $"{(emptied.Count == 1 ? "that class" : "those classes")} with nothing to learn from. Fix or replace them, " +
+            "or remove the class from the data.");
     }
 
     private static InvalidDataException Failure(IReadOnlyList<UnreadableImage> bad, int total, string? skipOptionName)

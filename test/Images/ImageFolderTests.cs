@@ -190,6 +190,16 @@ public sealed class ImageFolderTests
     }
 
     [TestMethod]
+    public void Run_SkippingLeavesAClassEmpty_ThrowsNamingTheClassAndItsFiles()
+    {
+        string ant = Touch("a/ant.png"), bee = Touch("b/bee.png", image: false);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFileCheck.Run(new ImageFileRows([ant, bee], [0, 1]),
+            skipUnreadable: true, "Skip", 1, k => k == 0 ? "'ants'" : "'bees'"));
+        StringAssert.Contains(e.Message, "Every image of class 'bees' is unreadable");
+        StringAssert.Contains(e.Message, bee);
+    }
+
+    [TestMethod]
     public void Run_EveryFileUnreadable_ThrowsEvenWhenSkipping()
     {
         string text = Touch("a/text.png", image: false);

@@ -73,13 +73,48 @@ public sealed class TransferLearningInputErrorTests
         string corrupt = Path.Combine(_dir, "truncated-pizza.jpg");
         var bytes = File.ReadAllBytes(good);
         File.WriteAllBytes(corrupt, bytes[..(bytes.Length / 2)]);
-        var data = Photos(new MLContext(), (corrupt, "bees"));
+        var data = Photos(new MLContext(), (corrupt, "pizza"));
         AssertFailedBeforeTraining(Fit(data), "truncated-pizza.jpg");
 
         var skipped = Fit(data, o => o.SkipUnreadableImages = true);
         Assert.IsNull(skipped.Error, skipped.Error?.ToString());
         using var model = skipped.Model!;
         Assert.AreEqual(1, model.SkippedImageCount);
+    }
+
+    [TestMethod]
+    public void Fit_SkippingUnreadable_WhenEveryPhotoOfAClassIsUnreadable_NamesTheClassBeforeTraining()
+    {
+        string good = TestImages.Write(_dir, "whole-wasp.jpg", 300, 200, (x, y) => TestImages.Smooth(x, y, 300, 200),
+            SKEncodedImageFormat.Jpeg);
+        string truncated = Path.Combine(_dir, "truncated-wasp.jpg");
+        var bytes = File.ReadAllBytes(good);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        string text = Path.Combine(_dir, "notes-wasp.jpg");
+        File.WriteAllText(text, "not a photo");
+        // Six classes with readable photos and a seventh, 'wasp', whose two photos are unreadable: skipping them
+        // would train a seven-class model on six.
+        var fit = Fit(Photos(new MLContext(), (truncated, "wasp"), (text, "wasp")), o => o.SkipUnreadableImages = true);
+        AssertFailedBeforeTraining(fit, "class 'wasp'", "truncated-wasp.jpg", "notes-wasp.jpg");
+    }
+
+    [TestMethod]
+    public void Fit_WithValidationLabelsKeyedSeparately_NamesTheKeysThatDifferBeforeTraining()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Photos(ml);
+        var validRows = CaltechPhotos.List(ml, "val", every: 5);
+        foreach (var row in validRows.Where(r => r.Label == "ant"))
+            row.Label = "wasp";   // as many classes as training, one other name: key 1 is 'butterfly' there
+        var valid = ml.Data.LoadFromEnumerable(validRows);
+        var progress = new List<TrainingProgress>();
+        var trainer = ml.MulticlassClassification.Trainers.TransferLearning(
+            new TransferLearningTrainer.Options { NumberOfEpochs = 1, ProgressCallback = progress.Add });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(CaltechPhotos.Keys(ml, train).Transform(train),
+            CaltechPhotos.Keys(ml, valid).Transform(valid)));
+        StringAssert.Contains(e.Message, "keyed differently");
+        StringAssert.Contains(e.Message, "key 1 is 'butterfly' in validation but 'ant' in training");
+        Assert.IsFalse(progress.Any(p => p.Phase == TrainingPhase.Training), "no training step ran");
     }
 
     [TestMethod]
