@@ -43,7 +43,7 @@ public sealed class PrecisionRecallCurve
     /// <exception cref="ArgumentException">The lengths differ, a score is NaN, or the labels hold no positive row.</exception>
     public static PrecisionRecallCurve FromScores(string name, IReadOnlyList<bool> labels, IReadOnlyList<float> scores)
     {
-        var order = BinaryScores.DescendingOrder(name, labels, scores);
+        var thresholds = BinaryScores.Thresholds(name, labels, scores);
         int positives = labels.Count(l => l);
         if (positives == 0)
             throw new ArgumentException($"The labels hold no positive row ({labels.Count} rows): recall is undefined.", nameof(labels));
@@ -51,22 +51,14 @@ public sealed class PrecisionRecallCurve
         var recalls = new List<double> { 0 };
         var precisions = new List<double> { 1 };
         double averagePrecision = 0;
-        long tp = 0, called = 0;
-        for (int i = 0; i < order.Length;)
+        long tpBefore = 0;
+        foreach (var (tp, fp) in thresholds)
         {
-            // Rows of one score are called positive together: a threshold cannot split a tie.
-            float threshold = scores[order[i]];
-            long tpBefore = tp;
-            for (; i < order.Length && scores[order[i]] == threshold; i++)
-            {
-                called++;
-                if (labels[order[i]])
-                    tp++;
-            }
-            double precision = (double)tp / called;
+            double precision = (double)tp / (tp + fp);
             averagePrecision += (double)(tp - tpBefore) / positives * precision;
             recalls.Add((double)tp / positives);
             precisions.Add(precision);
+            tpBefore = tp;
         }
         for (int i = precisions.Count - 2; i >= 0; i--)
             precisions[i] = Math.Max(precisions[i], precisions[i + 1]);

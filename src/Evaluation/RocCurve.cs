@@ -34,7 +34,7 @@ public sealed class RocCurve
     /// <exception cref="ArgumentException">The lengths differ, a score is NaN, or the labels hold a single class.</exception>
     public static RocCurve FromScores(string name, IReadOnlyList<bool> labels, IReadOnlyList<float> scores)
     {
-        var order = BinaryScores.DescendingOrder(name, labels, scores);
+        var thresholds = BinaryScores.Thresholds(name, labels, scores);
         int positives = labels.Count(l => l), negatives = labels.Count - positives;
         if (positives == 0 || negatives == 0)
             throw new ArgumentException(
@@ -44,22 +44,14 @@ public sealed class RocCurve
         var fpr = new List<double> { 0 };
         var tpr = new List<double> { 0 };
         double auc = 0;
-        long tp = 0, fp = 0;
-        for (int i = 0; i < order.Length;)
+        var before = new ThresholdCounts(0, 0);
+        foreach (var (tp, fp) in thresholds)
         {
-            // All rows of one score move together: a diagonal step through a tie is the half credit.
-            float threshold = scores[order[i]];
-            long tpBefore = tp, fpBefore = fp;
-            for (; i < order.Length && scores[order[i]] == threshold; i++)
-            {
-                if (labels[order[i]])
-                    tp++;
-                else
-                    fp++;
-            }
-            auc += (fp - fpBefore) * (tp + tpBefore) / 2.0;
+            // A diagonal step through a tie is the half credit.
+            auc += (fp - before.FalsePositives) * (tp + before.TruePositives) / 2.0;
             fpr.Add((double)fp / negatives);
             tpr.Add((double)tp / positives);
+            before = new ThresholdCounts(tp, fp);
         }
         return new RocCurve(name, [.. fpr], [.. tpr], auc / ((double)positives * negatives));
     }
