@@ -33,21 +33,19 @@ internal sealed record BankOptions
     public static BankOptions Parse(IReadOnlyList<string> args)
     {
         var o = new BankOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--pairs" => o with { Pairs = Int() },
-                "--epochs" => o with { Epochs = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--csv" => o with { Csv = Value() },
-                "--sep" => o with { Separator = Value().Single() },
-                "--target" => o with { Target = Value() },
-                "--out-dir" => o with { OutDir = Value() },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--epochs" => o with { Epochs = a.Int() },
+                "--threads" => o with { Threads = a.Int() },
+                "--seed" => o with { Seed = a.Int() },
+                "--csv" => o with { Csv = a.Value() },
+                "--sep" => o with { Separator = a.Value().Single() },
+                "--target" => o with { Target = a.Value() },
+                "--out-dir" => o with { OutDir = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

@@ -27,22 +27,20 @@ internal sealed record CnnOptions
     public static CnnOptions Parse(IReadOnlyList<string> args)
     {
         var o = new CnnOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--epochs" => o with { Epochs = Int() },
-                "--pairs" => o with { Pairs = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--data-dir" => o with { DataDir = Value() },
-                "--n-train" => o with { NTrain = Int() },
-                "--n-test" => o with { NTest = Int() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--side" => o with { Side = Value() },
+                "--epochs" => o with { Epochs = a.Int() },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--threads" => o with { Threads = a.Int() },
+                "--seed" => o with { Seed = a.Int() },
+                "--data-dir" => o with { DataDir = a.Value() },
+                "--n-train" => o with { NTrain = a.Int() },
+                "--n-test" => o with { NTest = a.Int() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--side" => o with { Side = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

@@ -27,25 +27,23 @@ internal sealed record OnnxBenchOptions
     public static OnnxBenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new OnnxBenchOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--pairs" => o with { Pairs = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--batch" => o with { Batch = Int() },
-                "--fashion-dir" => o with { FashionDir = Value() },
-                "--cnn-train-rows" => o with { CnnTrainRows = Int() },
-                "--cnn-epochs" => o with { CnnEpochs = Int() },
-                "--cnn-rows" => o with { CnnRows = Int() },
-                "--photo-dir" => o with { PhotoDir = Value() },
-                "--n-train" => o with { NTrain = Int() },
-                "--n-val" => o with { NVal = Int() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--name" => o with { Name = Value() },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--threads" => o with { Threads = a.Int() },
+                "--batch" => o with { Batch = a.Int() },
+                "--fashion-dir" => o with { FashionDir = a.Value() },
+                "--cnn-train-rows" => o with { CnnTrainRows = a.Int() },
+                "--cnn-epochs" => o with { CnnEpochs = a.Int() },
+                "--cnn-rows" => o with { CnnRows = a.Int() },
+                "--photo-dir" => o with { PhotoDir = a.Value() },
+                "--n-train" => o with { NTrain = a.Int() },
+                "--n-val" => o with { NVal = a.Int() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--name" => o with { Name = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

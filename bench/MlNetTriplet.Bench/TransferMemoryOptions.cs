@@ -31,22 +31,20 @@ internal sealed record TransferMemoryOptions
     public static TransferMemoryOptions Parse(IReadOnlyList<string> args)
     {
         var o = new TransferMemoryOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--counts" => o with { Counts = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
-                "--mode" => o with { Mode = Value() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--min-side" => o with { MinSide = Int() },
-                "--max-side" => o with { MaxSide = Int() },
-                "--photos-dir" => o with { PhotosDir = Value() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--data-dir" => o with { DataDir = Value() },
+                "--counts" => o with { Counts = a.Ints() },
+                "--mode" => o with { Mode = a.Value() },
+                "--threads" => o with { Threads = a.Int() },
+                "--seed" => o with { Seed = a.Int() },
+                "--min-side" => o with { MinSide = a.Int() },
+                "--max-side" => o with { MaxSide = a.Int() },
+                "--photos-dir" => o with { PhotosDir = a.Value() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--data-dir" => o with { DataDir = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

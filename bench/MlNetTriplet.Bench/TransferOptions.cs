@@ -52,27 +52,25 @@ internal sealed record TransferOptions
     public static TransferOptions Parse(IReadOnlyList<string> args)
     {
         var o = new TransferOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--modes" => o with { Modes = Value().Split(',') },
-                "--mode" => o with { Mode = Value() },
-                "--pairs" => o with { Pairs = Int() },
-                "--epochs" => o with { Epochs = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--seeds" => o with { Seeds = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
-                "--data-dir" => o with { DataDir = Value() },
-                "--n-train" => o with { NTrain = Int() },
-                "--n-val" => o with { NVal = Int() },
-                "--peer-workers" => o with { PeerWorkers = Int() },
-                "--decoder-threads" => o with { DecoderThreads = Int() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--name" => o with { Name = Value() },
+                "--modes" => o with { Modes = a.Value().Split(',') },
+                "--mode" => o with { Mode = a.Value() },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--epochs" => o with { Epochs = a.Int() },
+                "--threads" => o with { Threads = a.Int() },
+                "--seed" => o with { Seed = a.Int() },
+                "--seeds" => o with { Seeds = a.Ints() },
+                "--data-dir" => o with { DataDir = a.Value() },
+                "--n-train" => o with { NTrain = a.Int() },
+                "--n-val" => o with { NVal = a.Int() },
+                "--peer-workers" => o with { PeerWorkers = a.Int() },
+                "--decoder-threads" => o with { DecoderThreads = a.Int() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--name" => o with { Name = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

@@ -40,27 +40,25 @@ internal sealed record TripletOptions
     public static TripletOptions Parse(IReadOnlyList<string> args)
     {
         var o = new TripletOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
-            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
             o = flag switch
             {
-                "--recipes" => o with { Recipes = Value().Split(',') },
-                "--pairs" => o with { Pairs = Int() },
-                "--threads" => o with { Threads = Int() },
-                "--seed" => o with { Seed = Int() },
-                "--seeds" => o with { Seeds = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
-                "--min-p1" => o with { MinPrecisionAt1 = double.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--epochs" => o with { Epochs = Int() },
-                "--data-dir" => o with { DataDir = Value() },
-                "--n-train" => o with { NTrain = Int() },
-                "--n-test" => o with { NTest = Int() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--name" => o with { Name = Value() },
-                "--recipe" => o with { Recipe = Value() },
-                "--embeddings-dir" => o with { EmbeddingsDir = Value() },
+                "--recipes" => o with { Recipes = a.Value().Split(',') },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--threads" => o with { Threads = a.Int() },
+                "--seed" => o with { Seed = a.Int() },
+                "--seeds" => o with { Seeds = a.Ints() },
+                "--min-p1" => o with { MinPrecisionAt1 = a.Double() },
+                "--epochs" => o with { Epochs = a.Int() },
+                "--data-dir" => o with { DataDir = a.Value() },
+                "--n-train" => o with { NTrain = a.Int() },
+                "--n-test" => o with { NTest = a.Int() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--name" => o with { Name = a.Value() },
+                "--recipe" => o with { Recipe = a.Value() },
+                "--embeddings-dir" => o with { EmbeddingsDir = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

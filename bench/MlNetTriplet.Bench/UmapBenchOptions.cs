@@ -25,20 +25,19 @@ internal sealed record UmapBenchOptions
     public static UmapBenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new UmapBenchOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
             o = flag switch
             {
-                "--pairs" => o with { Pairs = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--cases" => o with { Cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
-                "--data-dir" => o with { DataDir = Value() },
-                "--out-dir" => o with { OutDir = Value() },
-                "--name" => o with { Name = Value() },
-                "--case" => o with { Case = Value() },
-                "--seed" => o with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--embedding-file" => o with { EmbeddingFile = Value() },
+                "--pairs" => o with { Pairs = a.Int() },
+                "--cases" => o with { Cases = a.Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--data-dir" => o with { DataDir = a.Value() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--name" => o with { Name = a.Value() },
+                "--case" => o with { Case = a.Value() },
+                "--seed" => o with { Seed = a.Int() },
+                "--embedding-file" => o with { EmbeddingFile = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }

@@ -19,23 +19,22 @@ internal sealed record UmapSeedsOptions
     public static UmapSeedsOptions Parse(IReadOnlyList<string> args)
     {
         var o = new UmapSeedsOptions();
-        for (int i = 0; i < args.Count; i++)
+        var a = new BenchArgs(args);
+        while (a.Next(out string flag))
         {
-            string flag = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
             o = flag switch
             {
-                "--projector" => o with { Projector = Value() },
-                "--seeds" => o with { Seeds = ParseSeeds(Value()) },
-                "--threads" => o with { Threads = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--peer" => o with { Peer = Value() switch
+                "--projector" => o with { Projector = a.Value() },
+                "--seeds" => o with { Seeds = ParseSeeds(a.Value()) },
+                "--threads" => o with { Threads = a.Int() },
+                "--peer" => o with { Peer = a.Value() switch
                 {
                     "yes" => true,
                     "no" => false,
                     string v => throw new ArgumentException($"--peer takes yes or no, got '{v}'."),
                 } },
-                "--out-dir" => o with { OutDir = Value() },
-                "--name" => o with { Name = Value() },
+                "--out-dir" => o with { OutDir = a.Value() },
+                "--name" => o with { Name = a.Value() },
                 _ => throw new ArgumentException($"Unknown option '{flag}'."),
             };
         }
