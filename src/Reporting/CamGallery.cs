@@ -6,10 +6,10 @@ using MlNetTriplet.Reporting;
 
 namespace MlNetTriplet;
 
-/// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image
-/// (<see cref="CamOverlays.Blend"/>), captioned with the true label, the predicted label and its probability, wrong
-/// predictions in red, the map's box drawn when asked for (<see cref="ImageGallery"/>). Without a map column it shows
-/// the images alone, e.g. the misclassified photos as the network took them.</summary>
+/// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image in
+/// the jet colour map (as pytorch-grad-cam's <c>show_cam_on_image</c>), captioned with the true label, the predicted
+/// label and its probability, wrong predictions in red, the map's box drawn when asked for. Without a map column it
+/// shows the images alone, e.g. the misclassified photos as the network took them.</summary>
 public static class CamGallery
 {
     private const string BoxColour = "#39ff14";

@@ -5,7 +5,7 @@ namespace MlNetTriplet;
 /// <param name="Pixels">The image, C x H x W row-major.</param>
 /// <param name="Shape">Its shape.</param>
 /// <param name="Caption">Text under the image; <c>\n</c> starts a new line.</param>
-public sealed record GalleryImage(float[] Pixels, ImageShape Shape, string Caption)
+internal sealed record GalleryImage(float[] Pixels, ImageShape Shape, string Caption)
 {
     /// <summary>Rectangles drawn over the image, in its pixels. Default none.</summary>
     public IReadOnlyList<GalleryBox> Boxes { get; init; } = [];
@@ -21,4 +21,4 @@ public sealed record GalleryImage(float[] Pixels, ImageShape Shape, string Capti
 /// <param name="Width">Width.</param>
 /// <param name="Height">Height.</param>
 /// <param name="Color">Outline colour as #rrggbb. Default white.</param>
-public readonly record struct GalleryBox(float X, float Y, float Width, float Height, string Color = "#ffffff");
+internal readonly record struct GalleryBox(float X, float Y, float Width, float Height, string Color = "#ffffff");
