@@ -6,6 +6,7 @@ using Microsoft.ML.Transforms;
 using MlNetTriplet;
 using MlNetTriplet.Projection;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 
 namespace TripletExamples;
 

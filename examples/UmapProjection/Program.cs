@@ -8,6 +8,7 @@ using Microsoft.ML.Data;
 using MlNetTriplet;
 using MlNetTriplet.Evaluation;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 using MlNetTriplet.Projection;
 using UmapProjection;
 

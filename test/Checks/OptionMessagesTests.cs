@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.ML;
+using MlNetTriplet.Plots;
 using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Tests.Checks;

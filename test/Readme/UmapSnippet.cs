@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 // README:start
+using MlNetTriplet.Plots;        // ScatterPlots: the MlNetTriplet.Plots package
 using MlNetTriplet.Projection;   // UmapOptions, UmapMetric
 // README:end
 

@@ -7,6 +7,7 @@ using MlNetTriplet.Cli.Images;
 using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
 using MlNetTriplet.Cli.Tabular;
+using MlNetTriplet.Plots;
 using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Cli.Embeddings;

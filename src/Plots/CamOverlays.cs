@@ -1,7 +1,6 @@
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>Class activation maps drawn over their images as pytorch-grad-cam's <c>show_cam_on_image</c> draws them:
 /// the map in the jet colour map (blue low, red high) blended with the photo, then scaled so the brightest value is

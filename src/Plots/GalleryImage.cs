@@ -1,4 +1,4 @@
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>One picture of an <see cref="ImageGallery"/>: a planar image (1 or 3 x H x W, values in [0, 1], e.g. a
 /// <see cref="CamOverlays.Blend"/> result), its caption (one line per <c>\n</c>) and optional boxes drawn over it.</summary>

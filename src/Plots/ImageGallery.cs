@@ -1,7 +1,6 @@
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>A grid of images with a caption under each (photos with their labels, class activation map overlays with
 /// the true and predicted class), saved as one PNG. Small images are enlarged by a whole factor without smoothing, so

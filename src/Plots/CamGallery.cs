@@ -2,9 +2,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Data;
-using MlNetTriplet.Reporting;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image in
 /// the jet colour map (as pytorch-grad-cam's <c>show_cam_on_image</c>), captioned with the true label, the predicted
@@ -50,8 +49,9 @@ public static class CamGallery
         if (box is { } b)
             SchemaChecks.CheckFloatVector(b, "box", 4);
         var label = o.LabelColumnName is null ? (DataViewSchema.Column?)null : SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");
-        var predicted = schema.GetColumnOrNull(DefaultColumnNames.PredictedLabel);
-        var score = schema.GetColumnOrNull(DefaultColumnNames.Score);
+        // ML.NET's classifier output names (its DefaultColumnNames, internal to ML.NET).
+        var predicted = schema.GetColumnOrNull("PredictedLabel");
+        var score = schema.GetColumnOrNull("Score");
         if (label is { } l && Texts(l) is null)
             throw SchemaChecks.Mismatch("label", l.Name, "a key or text column", $"{l.Type}");
         var predictedNames = predicted is { } p ? Texts(p) : null;

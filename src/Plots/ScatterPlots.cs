@@ -5,10 +5,9 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 using OxyPlot.SkiaSharp;
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>PNG scatter plots of 2-D points coloured by label (e.g. a UMAP projection of embeddings), drawn with
 /// OxyPlot on SkiaSharp.</summary>
