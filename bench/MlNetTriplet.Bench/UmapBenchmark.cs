@@ -138,7 +138,7 @@ internal static class UmapBenchmark
             {
                 var data = IdxData.Load(ml, o.DataDir, "t10k", 0);
                 var estimator = ml.Transforms.ProjectToUmap("Umap", "Features",
-                    new UmapOptions { Seed = o.Seed, Metric = UmapMetric.Correlation, MinDistance = 0.3f });
+                    new UmapOptions { Seed = o.Seed, Metric = DistanceMetric.Correlation, MinDistance = 0.3f });
                 clock.Start();
                 var model = estimator.Fit(data);
                 result["fit_seconds"] = clock.Elapsed.TotalSeconds;

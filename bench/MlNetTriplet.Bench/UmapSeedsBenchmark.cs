@@ -55,7 +55,7 @@ internal static class UmapSeedsBenchmark
         {
             var options = new UmapOptions
             {
-                Seed = seed, Metric = UmapMetric.Correlation, NeighborCount = Neighbors, MinDistance = MinDistance,
+                Seed = seed, Metric = DistanceMetric.Correlation, NeighborCount = Neighbors, MinDistance = MinDistance,
                 MaxThreads = o.Threads,
             };
             var clock = Stopwatch.StartNew();

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 // README:start
 using MlNetTriplet.Plots;        // ScatterPlots: the MlNetTriplet.Plots package
-using MlNetTriplet.Projection;   // UmapOptions, UmapMetric
+using MlNetTriplet.Projection;   // UmapOptions
 // README:end
 
 namespace MlNetTriplet.Tests.Readme;
@@ -25,7 +25,7 @@ public sealed class UmapSnippet
                 // README:start
                 var pipeline = ml.Transforms.ProjectToUmap("Umap", "Features", new UmapOptions
                 {
-                    NeighborCount = 15, MinDistance = 0.1f, Metric = UmapMetric.Euclidean,   // umap-learn's names and defaults
+                    NeighborCount = 15, MinDistance = 0.1f, Metric = DistanceMetric.Euclidean,   // umap-learn's names and defaults
                 });
                 var model = pipeline.Fit(train);                       // learns the training layout
                 IDataView placed = model.Transform(test);              // new rows placed among the training points (transform())
