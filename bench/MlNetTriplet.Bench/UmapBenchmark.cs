@@ -6,8 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Evaluation;
-using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Bench;
 

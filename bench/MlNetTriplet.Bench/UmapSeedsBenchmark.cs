@@ -5,9 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Evaluation;
 using MlNetTriplet.Plots;
-using MlNetTriplet.Projection;
 using SkiaSharp;
 
 namespace MlNetTriplet.Bench;

@@ -4,7 +4,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
-using MlNetTriplet.Projection;
 using MlNetTriplet.Examples;
 using MlNetTriplet.Plots;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using MlNetTriplet;
 using MlNetTriplet.Examples;
-using MlNetTriplet.Projection;
 
 namespace UmapProjection;
 

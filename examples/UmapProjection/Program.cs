@@ -6,10 +6,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet;
-using MlNetTriplet.Evaluation;
 using MlNetTriplet.Examples;
 using MlNetTriplet.Plots;
-using MlNetTriplet.Projection;
 using UmapProjection;
 
 var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);

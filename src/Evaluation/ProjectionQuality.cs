@@ -1,6 +1,6 @@
 using MlNetTriplet.Neighbors;
 
-namespace MlNetTriplet.Evaluation;
+namespace MlNetTriplet;
 
 /// <summary>Quality of a low-dimensional projection (UMAP, t-SNE, ...) of row-major float data.</summary>
 public static class ProjectionQuality

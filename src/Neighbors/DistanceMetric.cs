@@ -1,7 +1,7 @@
 namespace MlNetTriplet;
 
 /// <summary>How far apart two rows (embeddings, features) are: the one distance vocabulary of the triplet losses
-/// (<see cref="TripletEmbeddingOptions.Distance"/>), UMAP's neighbour graph (<see cref="Projection.UmapOptions.Metric"/>) and
+/// (<see cref="TripletEmbeddingOptions.Distance"/>), UMAP's neighbour graph (<see cref="UmapOptions.Metric"/>) and
 /// embedding evaluation (<see cref="EmbeddingEvaluationOptions.Distance"/>), all measured by one neighbour engine.
 /// Each option documents the values it accepts.</summary>
 public enum DistanceMetric

@@ -1,6 +1,7 @@
 using MlNetTriplet.Checks;
+using MlNetTriplet.Projection;
 
-namespace MlNetTriplet.Projection;
+namespace MlNetTriplet;
 
 /// <summary>A user-supplied distance for the neighbour graph (umap-learn's callable <c>metric</c>).</summary>
 /// <remarks>It must be symmetric, non-negative and zero on identical rows, and safe to call from several threads at

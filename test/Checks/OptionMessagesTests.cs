@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using Microsoft.ML;
 using MlNetTriplet.Plots;
-using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Tests.Checks;
 

@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 // README:start
-using MlNetTriplet.Plots;        // ScatterPlots: the MlNetTriplet.Plots package
-using MlNetTriplet.Projection;   // UmapOptions
+using MlNetTriplet.Plots;   // ScatterPlots: the MlNetTriplet.Plots package
 // README:end
 
 namespace MlNetTriplet.Tests.Readme;

@@ -8,7 +8,6 @@ using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
 using MlNetTriplet.Cli.Tabular;
 using MlNetTriplet.Plots;
-using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Cli.Embeddings;
 
