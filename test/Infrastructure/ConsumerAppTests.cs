@@ -93,11 +93,7 @@ public sealed class ConsumerAppTests
     public void Nuspec_PackedLibrary_DeclaresMlNet6RangeAndOneSkiaSharp()
     {
         using var package = ZipFile.OpenRead(ConsumerApp.LibraryPackage.Path);
-        XDocument nuspec;
-        using (var stream = package.GetEntry("MlNetTriplet.nuspec")!.Open())
-            nuspec = XDocument.Load(stream);
-        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
+        var dependencies = NuspecDependencies(package, "MlNetTriplet");
 
         Assert.AreEqual("[6.0.0, 7.0.0)", dependencies["Microsoft.ML"]);
         Assert.AreEqual("[6.0.0, 7.0.0)", dependencies["Microsoft.ML.ImageAnalytics"]);
@@ -114,11 +110,7 @@ public sealed class ConsumerAppTests
     public void Nuspec_PackedPlots_DependsOnTheLibraryOfItsVersionAndPinsSkiaSharp()
     {
         using var package = ZipFile.OpenRead(ConsumerApp.PlotsPackage.Path);
-        XDocument nuspec;
-        using (var stream = package.GetEntry("MlNetTriplet.Plots.nuspec")!.Open())
-            nuspec = XDocument.Load(stream);
-        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
+        var dependencies = NuspecDependencies(package, "MlNetTriplet.Plots");
 
         Assert.AreEqual(ConsumerApp.LibraryPackage.Version, dependencies["MlNetTriplet"]);
         Assert.IsTrue(dependencies.ContainsKey("OxyPlot.SkiaSharp"), "OxyPlot.SkiaSharp");
@@ -126,6 +118,14 @@ public sealed class ConsumerAppTests
         foreach (string id in new[] { "SkiaSharp", "SkiaSharp.HarfBuzz" })
             Assert.AreEqual("3.119.2", dependencies[id], id);
         Assert.IsNotNull(package.GetEntry("lib/net10.0/MlNetTriplet.Plots.dll"));
+    }
+
+    /// <summary>The dependencies the nuspec of package <paramref name="id"/> declares: id to version range.</summary>
+    private static Dictionary<string, string> NuspecDependencies(ZipArchive package, string id)
+    {
+        using var stream = package.GetEntry(id + ".nuspec")!.Open();
+        return XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
     }
 
     /// <summary>A console app on Microsoft.ML 6.0.0 with <paramref name="library"/>, one libtorch package and the README's
