@@ -6,6 +6,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Evaluation;
 using MlNetTriplet.Explain;
+using MlNetTriplet.Plots;
 using MlNetTriplet.Tests.Explain;
 
 namespace MlNetTriplet.CamBench;

@@ -6,8 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Evaluation;
-using MlNetTriplet.Projection;
 
 namespace MlNetTriplet.Bench;
 
@@ -138,7 +136,7 @@ internal static class UmapBenchmark
             {
                 var data = IdxData.Load(ml, o.DataDir, "t10k", 0);
                 var estimator = ml.Transforms.ProjectToUmap("Umap", "Features",
-                    new UmapOptions { Seed = o.Seed, Metric = UmapMetric.Correlation, MinDistance = 0.3f });
+                    new UmapOptions { Seed = o.Seed, Metric = DistanceMetric.Correlation, MinDistance = 0.3f });
                 clock.Start();
                 var model = estimator.Fit(data);
                 result["fit_seconds"] = clock.Elapsed.TotalSeconds;

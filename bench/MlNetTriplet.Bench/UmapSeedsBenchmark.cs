@@ -5,8 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Evaluation;
-using MlNetTriplet.Projection;
+using MlNetTriplet.Plots;
 using SkiaSharp;
 
 namespace MlNetTriplet.Bench;
@@ -54,7 +53,7 @@ internal static class UmapSeedsBenchmark
         {
             var options = new UmapOptions
             {
-                Seed = seed, Metric = UmapMetric.Correlation, NeighborCount = Neighbors, MinDistance = MinDistance,
+                Seed = seed, Metric = DistanceMetric.Correlation, NeighborCount = Neighbors, MinDistance = MinDistance,
                 MaxThreads = o.Threads,
             };
             var clock = Stopwatch.StartNew();

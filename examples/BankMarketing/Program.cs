@@ -13,6 +13,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers.LightGbm;
 using MlNetTriplet;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 
 var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);
 if (options is null)

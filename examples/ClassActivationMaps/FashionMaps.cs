@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetTriplet;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 
 namespace ClassActivationMaps;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet;
+using MlNetTriplet.Plots;
 
 namespace ClassActivationMaps;
 

@@ -10,6 +10,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 
 var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);
 if (options is null)

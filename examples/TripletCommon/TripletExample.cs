@@ -4,8 +4,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
-using MlNetTriplet.Projection;
 using MlNetTriplet.Examples;
+using MlNetTriplet.Plots;
 
 namespace TripletExamples;
 
@@ -147,7 +147,7 @@ internal static class TripletExample
             .Append(ml.Transforms.Conversion.MapValue("Class", classNames, "LabelValue"))
             // The reference workflow's setting for embeddings: 15 neighbours, min_dist 0.3, correlation.
             .Append(ml.Transforms.ProjectToUmap("Umap", "Embedding",
-                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = UmapMetric.Correlation, Seed = seed }))
+                new UmapOptions { NeighborCount = 15, MinDistance = 0.3f, Metric = DistanceMetric.Correlation, Seed = seed }))
             .Fit(embedded).Transform(embedded);
         string png = Path.Combine(outDir, "umap-test-embeddings.png");
         ScatterPlots.SaveScatter(projected, "Umap", "Class", png, $"{example}: UMAP of the test embeddings");

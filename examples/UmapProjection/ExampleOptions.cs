@@ -1,6 +1,6 @@
 using System.Globalization;
+using MlNetTriplet;
 using MlNetTriplet.Examples;
-using MlNetTriplet.Projection;
 
 namespace UmapProjection;
 
@@ -13,7 +13,7 @@ internal sealed record ExampleOptions
     public int TestRows { get; init; }
     public int Neighbors { get; init; } = 15;
     public float MinDistance { get; init; } = 0.1f;
-    public UmapMetric Metric { get; init; } = UmapMetric.Euclidean;
+    public DistanceMetric Metric { get; init; } = DistanceMetric.Euclidean;
     public int Seed { get; init; }
     public string OutputDirectory { get; init; } = "output";
     public ClassNameSet ClassNames { get; init; }
@@ -65,7 +65,8 @@ internal sealed record ExampleOptions
                     string metric = Value();
                     o = o with
                     {
-                        Metric = Enum.TryParse(metric, ignoreCase: true, out UmapMetric m) && Enum.IsDefined(m)
+                        Metric = Enum.TryParse(metric, ignoreCase: true, out DistanceMetric m)
+                            && m is DistanceMetric.Euclidean or DistanceMetric.Manhattan or DistanceMetric.Cosine or DistanceMetric.Correlation
                             ? m : throw new ArgumentException($"Option {arg} takes euclidean, manhattan, cosine or correlation, got '{metric}'."),
                     };
                     break;

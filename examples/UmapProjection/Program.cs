@@ -6,9 +6,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet;
-using MlNetTriplet.Evaluation;
 using MlNetTriplet.Examples;
-using MlNetTriplet.Projection;
+using MlNetTriplet.Plots;
 using UmapProjection;
 
 var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, ExampleOptions.Usage, out int exitCode);

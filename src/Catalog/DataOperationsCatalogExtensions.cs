@@ -59,37 +59,38 @@ public static class DataOperationsCatalogExtensions
         return StratifiedSplit.Split(data, testFraction, labelColumnName,
             seed ?? ((Microsoft.ML.Data.IInternalCatalog)catalog).Environment.Register("StratifiedSplit").Rand.Next());
     }
+
+    // No optional parameters here: the overload below has them, and two overloads with optional parameters could not
+    // grow compatibly (RS0026).
     /// <summary>Loads the usual image-folder layout (torchvision's <c>ImageFolder</c>): one sub-folder per class,
     /// holding that class's photos. Only paths are read; the trainers decode the photos batch by batch.</summary>
     /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
     /// <param name="folder">The folder holding one sub-folder per class, e.g. <c>hymenoptera/train</c> with
     /// <c>ants/</c> and <c>bees/</c>.</param>
+    /// <returns>A data view with two Text columns, <c>ImagePath</c> (the full path) and <c>Label</c> (the class folder
+    /// name), ordered by class then by folder and file name (ordinal), so every load gives the same order. Images in
+    /// nested folders of a class folder count for that class, as in torchvision; the extensions that count are what
+    /// the trainers decode, <c>.jpg .jpeg .png .gif .bmp .webp</c> (the overload with a summary chooses both). Hidden
+    /// files and folders (names starting with '.') are ignored; other files are skipped, counted and logged on the
+    /// <c>MLContext</c>'s log.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="folder"/> is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders or no image file, or a
+    /// class folder holds no image.</exception>
+    public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder) =>
+        LoadFromImageFolder(catalog, folder, out _);
+
+    /// <summary>Loads the usual image-folder layout as
+    /// <see cref="LoadFromImageFolder(DataOperationsCatalog, string)"/> does, choosing what counts as an image, and says
+    /// what it found.</summary>
+    /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
+    /// <param name="folder">The folder holding one sub-folder per class.</param>
+    /// <param name="summary">The classes, the images per class and the files skipped for their extension.</param>
     /// <param name="recursive">Whether images in nested folders of a class folder count for that class, as
     /// torchvision's <c>ImageFolder</c> counts them. Default true.</param>
     /// <param name="imageExtensions">File extensions that count as images, compared case-insensitively, with or
     /// without the dot. Default null: what the trainers decode, <c>.jpg .jpeg .png .gif .bmp .webp</c>.</param>
-    /// <returns>A data view with two Text columns, <c>ImagePath</c> (the full path) and <c>Label</c> (the class folder
-    /// name), ordered by class then by folder and file name (ordinal), so every load gives the same order. Hidden files
-    /// and folders (names starting with '.') are ignored; other files are skipped, counted and logged on the
-    /// <c>MLContext</c>'s log.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="folder"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="folder"/> or an extension is empty.</exception>
-    /// <exception cref="DirectoryNotFoundException"><paramref name="folder"/> does not exist.</exception>
-    /// <exception cref="InvalidDataException"><paramref name="folder"/> has no class sub-folders or no image file, or a
-    /// class folder holds no image.</exception>
-    public static IDataView LoadFromImageFolder(this DataOperationsCatalog catalog, string folder, bool recursive = true,
-        IEnumerable<string>? imageExtensions = null) =>
-        LoadFromImageFolder(catalog, folder, out _, recursive, imageExtensions);
-
-    /// <summary>Loads the usual image-folder layout as
-    /// <see cref="LoadFromImageFolder(DataOperationsCatalog, string, bool, IEnumerable{string})"/> does, and says what
-    /// it found.</summary>
-    /// <param name="catalog">The data catalog, <c>mlContext.Data</c>.</param>
-    /// <param name="folder">The folder holding one sub-folder per class.</param>
-    /// <param name="summary">The classes, the images per class and the files skipped for their extension.</param>
-    /// <param name="recursive">Whether images in nested folders of a class folder count for that class. Default true.</param>
-    /// <param name="imageExtensions">File extensions that count as images; default null: <c>.jpg .jpeg .png .gif .bmp
-    /// .webp</c>.</param>
     /// <param name="checkImages">Decode every image once (in parallel, at the smallest scale a JPEG allows) and leave
     /// out the ones that cannot be read (empty, truncated, not an image), listed in
     /// <see cref="ImageFolderSummary.UnreadableImages"/> and logged: one decision for every later pass over the photos

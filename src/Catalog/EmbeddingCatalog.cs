@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetTriplet.Data;
 using MlNetTriplet.Evaluation;
-using MlNetTriplet.Reporting;
+using MlNetTriplet.Export;
 
 namespace MlNetTriplet;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML.Data;
 using MlNetTriplet;
-using MlNetTriplet.Projection;
 
 namespace Microsoft.ML;
 

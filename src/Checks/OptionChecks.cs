@@ -38,7 +38,12 @@ internal readonly struct OptionChecks(string owner)
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is a named member of
     /// its enum.</summary>
     public void Defined<TEnum>(TEnum value, string option) where TEnum : struct, Enum =>
-        Accepts(Enum.IsDefined(value), option, value, $"one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        OneOf(value, option, Enum.GetValues<TEnum>());
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is one of
+    /// <paramref name="accepted"/>: an option that takes part of a shared enum (<see cref="DistanceMetric"/>).</summary>
+    public void OneOf<TEnum>(TEnum value, string option, params TEnum[] accepted) where TEnum : struct, Enum =>
+        Accepts(accepted.Contains(value), option, value, $"one of {string.Join(", ", accepted)}");
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="name"/> is blank (or null, unless
     /// <paramref name="optional"/>).</summary>

@@ -52,7 +52,7 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     {
         Architecture = SoftmaxRatioTutorialCnn, EmbeddingSize = 100, EmbeddingActivation = Activation.Relu,
         NormalizeEmbedding = false, Loss = TripletLossKind.SoftmaxRatio, Mining = TripletMining.None,
-        Sampling = TripletSampling.RandomTriplets, Distance = TripletDistance.L1, BatchSize = 64, StepsPerEpoch = 150,
+        Sampling = TripletSampling.RandomTriplets, Distance = DistanceMetric.Manhattan, BatchSize = 64, StepsPerEpoch = 150,
         NumberOfEpochs = 3,
     };
 
@@ -107,8 +107,10 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>How batches are drawn. Default <see cref="TripletSampling.Shuffled"/>.</summary>
     public TripletSampling Sampling { get; set; } = TripletSampling.Shuffled;
 
-    /// <summary>Distance between embeddings in the loss. Default <see cref="TripletDistance.Euclidean"/>.</summary>
-    public TripletDistance Distance { get; set; } = TripletDistance.Euclidean;
+    /// <summary>Distance between embeddings in the loss and the miners: <see cref="DistanceMetric.Euclidean"/>
+    /// (default), <see cref="DistanceMetric.SquaredEuclidean"/>, <see cref="DistanceMetric.Manhattan"/> or
+    /// <see cref="DistanceMetric.Cosine"/>.</summary>
+    public DistanceMetric Distance { get; set; } = DistanceMetric.Euclidean;
 
     /// <summary>Margin of <see cref="TripletLossKind.Margin"/>. Default 1.0.</summary>
     public double Margin { get; set; } = 1.0;
@@ -157,7 +159,8 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         check.Defined(Loss, nameof(Loss));
         check.Defined(Mining, nameof(Mining));
         check.Defined(Sampling, nameof(Sampling));
-        check.Defined(Distance, nameof(Distance));
+        check.OneOf(Distance, nameof(Distance), DistanceMetric.Euclidean, DistanceMetric.SquaredEuclidean, DistanceMetric.Manhattan,
+            DistanceMetric.Cosine);
         if (Reduction is { } reduction)
             check.Defined(reduction, nameof(Reduction));
         check.Accepts(Margin >= 0 && double.IsFinite(Margin), nameof(Margin), Margin, "zero or a positive number");

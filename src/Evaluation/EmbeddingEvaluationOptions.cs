@@ -2,16 +2,6 @@ using MlNetTriplet.Checks;
 
 namespace MlNetTriplet;
 
-/// <summary>How embedding distances are measured.</summary>
-public enum EmbeddingDistance
-{
-    /// <summary>Euclidean distance (pytorch-metric-learning's default <c>LpDistance</c>).</summary>
-    Euclidean,
-
-    /// <summary>Cosine distance, 1 − cos(a, b): rows are scaled to unit length first (a zero row stays zero).</summary>
-    Cosine,
-}
-
 /// <summary>Options of <see cref="EmbeddingCatalog.Evaluate"/>.</summary>
 public sealed class EmbeddingEvaluationOptions
 {
@@ -20,8 +10,10 @@ public sealed class EmbeddingEvaluationOptions
     /// rows that can vote (the reference rows, or the other evaluated rows) is an error, not a silently smaller vote.</summary>
     public int? KnnNeighborCount { get; set; }
 
-    /// <summary>Distance between embeddings; default <see cref="EmbeddingDistance.Euclidean"/>.</summary>
-    public EmbeddingDistance Distance { get; set; } = EmbeddingDistance.Euclidean;
+    /// <summary>Distance between embeddings, any <see cref="DistanceMetric"/>; default
+    /// <see cref="DistanceMetric.Euclidean"/> (pytorch-metric-learning's default <c>LpDistance</c>). k-means for the
+    /// NMI clusters the rows as this distance prepares them (cosine and correlation: scaled to unit length).</summary>
+    public DistanceMetric Distance { get; set; } = DistanceMetric.Euclidean;
 
     /// <summary>Whether to cluster the embeddings with k-means (k = number of classes) and report the NMI between
     /// clusters and labels; default true.</summary>

@@ -36,7 +36,7 @@ internal static class EmbeddingEvaluator
         if (reference is not null && reference.Dims != data.Dims)
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
-        var metric = DistanceKernel.For(ToMetric(options.Distance));
+        var metric = DistanceKernel.For(options.Distance);
         var packed = PackedRows.Pack(data.Rows, n, data.Dims, metric, po);
         int voters = reference?.Count ?? n - 1, k = options.KnnNeighborCount ?? Math.Min(DefaultNeighbors, voters);
         if (k > voters)
@@ -100,14 +100,6 @@ internal static class EmbeddingEvaluator
             Distance = options.Distance,
         };
     }
-
-    /// <summary>The engine's metric for an <see cref="EmbeddingDistance"/>.</summary>
-    private static Metric ToMetric(EmbeddingDistance distance) => distance switch
-    {
-        EmbeddingDistance.Euclidean => Metric.Euclidean,
-        EmbeddingDistance.Cosine => Metric.Cosine,
-        _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown EmbeddingDistance."),
-    };
 
     /// <summary>The majority class of the neighbours (nearest first); a tie goes to the tied class whose first vote
     /// comes earliest, i.e. whose nearest neighbour is closest — independent of how classes are numbered.</summary>

@@ -43,7 +43,7 @@ public sealed record EmbeddingMetrics
     public required int ReferenceRows { get; init; }
 
     /// <summary>Distance used.</summary>
-    public required EmbeddingDistance Distance { get; init; }
+    public required DistanceMetric Distance { get; init; }
 
     /// <summary>One line: the metrics, then the counts they rest on.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -1,6 +1,6 @@
 using MlNetTriplet.Neighbors;
 
-namespace MlNetTriplet.Evaluation;
+namespace MlNetTriplet;
 
 /// <summary>Quality of a low-dimensional projection (UMAP, t-SNE, ...) of row-major float data.</summary>
 public static class ProjectionQuality
@@ -23,7 +23,7 @@ public static class ProjectionQuality
             throw new ArgumentOutOfRangeException(nameof(k), $"k is {k}: expected 1 <= k < rows / 2 ({rows / 2.0}).");
         // Squared euclidean distances rank as euclidean ones; both spaces measured by the same search, so an
         // embedding identical to its input finds exactly the input's neighbours.
-        var metric = DistanceKernel.For(Metric.SquaredEuclidean);
+        var metric = DistanceKernel.For(DistanceMetric.SquaredEuclidean);
         var po = new ParallelOptions();
         var packedLow = PackedRows.Pack(low, rows, lowDims, prepare: null, po);
         var lowIdx = new int[rows * k];
@@ -73,7 +73,7 @@ public static class ProjectionQuality
         if (k < 1 || k > available)
             throw new ArgumentOutOfRangeException(nameof(k), $"k is {k}: expected 1..{available}.");
         int queries = rows - first;
-        var metric = DistanceKernel.For(Metric.SquaredEuclidean);
+        var metric = DistanceKernel.For(DistanceMetric.SquaredEuclidean);
         var po = new ParallelOptions();
         var idx = new int[queries * k];
         var gallery = PackedRows.Pack(embedding, reference, dims, prepare: null, po);

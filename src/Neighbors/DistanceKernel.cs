@@ -13,7 +13,7 @@ namespace MlNetTriplet.Neighbors;
 internal abstract class DistanceKernel
 {
     /// <summary>The metric, or null for a custom distance.</summary>
-    public abstract Metric? Metric { get; }
+    public abstract DistanceMetric? Metric { get; }
 
     /// <summary>Whether <see cref="FromDots"/> computes this metric from dot products of prepared rows.</summary>
     public virtual bool FromDotProducts => false;
@@ -35,12 +35,12 @@ internal abstract class DistanceKernel
     /// <summary>The distance itself, from a reduced one.</summary>
     public virtual float ToTrue(float reduced) => reduced;
 
-    public static DistanceKernel For(Metric metric) => metric switch
+    public static DistanceKernel For(DistanceMetric metric) => metric switch
     {
-        Neighbors.Metric.Euclidean => new EuclideanKernel(squared: false),
-        Neighbors.Metric.SquaredEuclidean => new EuclideanKernel(squared: true),
-        Neighbors.Metric.Manhattan => new ManhattanKernel(),
-        Neighbors.Metric.Cosine or Neighbors.Metric.Correlation => new AngularKernel(metric),
+        DistanceMetric.Euclidean => new EuclideanKernel(squared: false),
+        DistanceMetric.SquaredEuclidean => new EuclideanKernel(squared: true),
+        DistanceMetric.Manhattan => new ManhattanKernel(),
+        DistanceMetric.Cosine or DistanceMetric.Correlation => new AngularKernel(metric),
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
     };
 
@@ -49,7 +49,7 @@ internal abstract class DistanceKernel
 
     private sealed class EuclideanKernel(bool squared) : DistanceKernel
     {
-        public override Metric? Metric => squared ? Neighbors.Metric.SquaredEuclidean : Neighbors.Metric.Euclidean;
+        public override DistanceMetric? Metric => squared ? DistanceMetric.SquaredEuclidean : DistanceMetric.Euclidean;
 
         public override bool FromDotProducts => true;
 
@@ -69,7 +69,7 @@ internal abstract class DistanceKernel
 
     private sealed class ManhattanKernel : DistanceKernel
     {
-        public override Metric? Metric => Neighbors.Metric.Manhattan;
+        public override DistanceMetric? Metric => DistanceMetric.Manhattan;
 
         public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => SumOfDifferences<Absolute>(x, y);
     }
@@ -116,9 +116,9 @@ internal abstract class DistanceKernel
     /// <summary>Cosine (and correlation, on centred rows): rows are scaled to unit length, the distance is 1 - dot.
     /// A row of zeros (or a constant row, for correlation) stays zero, so it is at distance 1 from every row: a
     /// documented, finite behaviour rather than NaN (pynndescent gives the same 1, except 0 between two such rows).</summary>
-    private sealed class AngularKernel(Metric metric) : DistanceKernel
+    private sealed class AngularKernel(DistanceMetric metric) : DistanceKernel
     {
-        public override Metric? Metric => metric;
+        public override DistanceMetric? Metric => metric;
 
         public override bool FromDotProducts => true;
 
@@ -135,7 +135,7 @@ internal abstract class DistanceKernel
 
         public override void PrepareRow(Span<float> row)
         {
-            if (metric == Neighbors.Metric.Correlation)
+            if (metric == DistanceMetric.Correlation)
             {
                 // Centre in double: the mean of 784 pixels in float loses the constant-row case to rounding.
                 double mean = 0;
@@ -164,7 +164,7 @@ internal abstract class DistanceKernel
 
     private sealed class CustomKernel(PairDistance distance) : DistanceKernel
     {
-        public override Metric? Metric => null;
+        public override DistanceMetric? Metric => null;
 
         public override float Reduced(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         {
@@ -176,3 +176,6 @@ internal abstract class DistanceKernel
         }
     }
 }
+
+/// <summary>A distance given as code, pair by pair (UMAP's custom distance).</summary>
+internal delegate float PairDistance(ReadOnlySpan<float> x, ReadOnlySpan<float> y);

@@ -1,23 +1,7 @@
 using MlNetTriplet.Checks;
+using MlNetTriplet.Projection;
 
-namespace MlNetTriplet.Projection;
-
-/// <summary>Built-in distances for the UMAP neighbour graph (umap-learn's <c>metric</c>).</summary>
-public enum UmapMetric
-{
-    /// <summary>Straight-line (L2) distance: umap-learn's <c>"euclidean"</c>.</summary>
-    Euclidean,
-
-    /// <summary>Sum of absolute differences (L1): umap-learn's <c>"manhattan"</c>.</summary>
-    Manhattan,
-
-    /// <summary>1 - cosine similarity: umap-learn's <c>"cosine"</c>. A row of zeros is at distance 1 from every row.</summary>
-    Cosine,
-
-    /// <summary>1 - Pearson correlation: umap-learn's <c>"correlation"</c>. A constant row is at distance 1 from every
-    /// row.</summary>
-    Correlation,
-}
+namespace MlNetTriplet;
 
 /// <summary>A user-supplied distance for the neighbour graph (umap-learn's callable <c>metric</c>).</summary>
 /// <remarks>It must be symmetric, non-negative and zero on identical rows, and safe to call from several threads at
@@ -47,9 +31,10 @@ public sealed class UmapOptions
     /// <summary>Scale of the projected clusters (umap-learn's <c>spread</c>); default 1, positive.</summary>
     public float Spread { get; set; } = 1f;
 
-    /// <summary>Distance between input rows (umap-learn's <c>metric</c>); default <see cref="UmapMetric.Euclidean"/>.
-    /// Ignored when <see cref="CustomDistance"/> is set.</summary>
-    public UmapMetric Metric { get; set; } = UmapMetric.Euclidean;
+    /// <summary>Distance between input rows (umap-learn's <c>metric</c>): <see cref="DistanceMetric.Euclidean"/>
+    /// (default), <see cref="DistanceMetric.Manhattan"/>, <see cref="DistanceMetric.Cosine"/> or
+    /// <see cref="DistanceMetric.Correlation"/>. Ignored when <see cref="CustomDistance"/> is set.</summary>
+    public DistanceMetric Metric { get; set; } = DistanceMetric.Euclidean;
 
     /// <summary>A custom distance (umap-learn's callable <c>metric</c>); null (default) uses <see cref="Metric"/>.</summary>
     public IUmapDistance? CustomDistance { get; set; }
@@ -107,7 +92,7 @@ public sealed class UmapOptions
         check.Accepts(Spread > 0f && float.IsFinite(Spread), nameof(Spread), Spread, "a positive number");
         check.Accepts(MinDistance >= 0f && float.IsFinite(MinDistance), nameof(MinDistance), MinDistance, "zero or a positive number");
         check.Compatible(MinDistance <= Spread, nameof(MinDistance), MinDistance, nameof(Spread), Spread, "MinDistance <= Spread");
-        check.Defined(Metric, nameof(Metric));
+        check.OneOf(Metric, nameof(Metric), UmapMetrics.Metrics);
         check.Accepts(EpochCount is null or >= 1, nameof(EpochCount), EpochCount, "null (200 or 500 by size) or at least 1");
         check.Accepts(NegativeSampleRate >= 0, nameof(NegativeSampleRate), NegativeSampleRate, "zero or more");
         check.Accepts(LearningRate > 0f && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive number");

@@ -79,7 +79,7 @@ public sealed class UmapTransformer : BatchedTransformer
     {
         if (_model.HasCustomDistance)
             throw new NotSupportedException(
-                $"This {Format.What} was fitted with UmapOptions.CustomDistance, which a model zip cannot hold (ML.NET's loader could not give the distance back). Fit with a built-in UmapMetric to save the pipeline.");
+                $"This {Format.What} was fitted with UmapOptions.CustomDistance, which a model zip cannot hold (ML.NET's loader could not give the distance back). Fit with a built-in UmapOptions.Metric to save the pipeline.");
         Format.Save(ctx, _description, null, ModelStream, _model.Write);
     }
 

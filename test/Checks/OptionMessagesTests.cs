@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.ML;
-using MlNetTriplet.Projection;
+using MlNetTriplet.Plots;
 
 namespace MlNetTriplet.Tests.Checks;
 
@@ -77,7 +77,8 @@ public sealed class OptionMessagesTests
             new("Mlp.InputDropout", 1f, Also: ("Mlp", new MlpArchitecture())),
             new("Mlp", new MlpArchitecture(), typeof(ArgumentException), Also: ("Architecture", new CnnArchitecture())),
             new("EmbeddingSize", 0), new("EmbeddingActivation", (Activation?)(Activation)Undefined), new("Loss", (TripletLossKind)Undefined),
-            new("Mining", (TripletMining)Undefined), new("Sampling", (TripletSampling)Undefined), new("Distance", (TripletDistance)Undefined),
+            new("Mining", (TripletMining)Undefined), new("Sampling", (TripletSampling)Undefined), new("Distance", (DistanceMetric)Undefined),
+            new("Distance", DistanceMetric.Correlation),
             new("Margin", -1.0), new("Reduction", (TripletReduction?)(TripletReduction)Undefined), new("StepsPerEpoch", (int?)0),
             new("ClassesPerBatch", 1), new("SamplesPerClass", 1),
             new("EarlyStoppingMetric", EarlyStoppingMetric.ValidationAccuracy),
@@ -104,7 +105,8 @@ public sealed class OptionMessagesTests
             new("BatchSize", 1, typeof(ArgumentException), Also: ("Mode", TransferMode.FineTuneAll))),
         .. For<UmapOptions>(
             new("NeighborCount", 1), new("ComponentCount", 0), new("MinDistance", -1f), new("Spread", 0f),
-            new("MinDistance", 2f, typeof(ArgumentException)), new("Metric", (UmapMetric)Undefined), new("EpochCount", (int?)0),
+            new("MinDistance", 2f, typeof(ArgumentException)), new("Metric", (DistanceMetric)Undefined),
+            new("Metric", DistanceMetric.SquaredEuclidean), new("EpochCount", (int?)0),
             new("NegativeSampleRate", -1), new("LearningRate", float.NaN), new("LocalConnectivity", -1f), new("SetOpMixRatio", 1.5f),
             new("RepulsionStrength", -1f), new("MaxThreads", (int?)0)),
         .. For<ClassActivationMapOptions>(
@@ -114,7 +116,7 @@ public sealed class OptionMessagesTests
             new("PreparedImageColumnName", " ", typeof(ArgumentException)),
             new("PreparedImageColumnName", "ActivationMap", typeof(ArgumentException)), new("BatchSize", (int?)0)),
         .. For<EmbeddingEvaluationOptions>(
-            new("KnnNeighborCount", (int?)0), new("Distance", (EmbeddingDistance)Undefined), new("KMeansRestarts", 0),
+            new("KnnNeighborCount", (int?)0), new("Distance", (DistanceMetric)Undefined), new("KMeansRestarts", 0),
             new("KMeansMaxIterations", 0)),
         .. For<CamGalleryOptions>(
             new("ImageColumnName", "", typeof(ArgumentException)), new("MapColumnName", " ", typeof(ArgumentException)),

@@ -16,7 +16,7 @@ public sealed class TripletLossTests
     private static Tensor Labels() => tensor(new long[] { 0, 0, 1, 1 });
 
     private static float Loss(TripletMining mining, TripletLossKind kind, double margin, Tensor embeddings, Tensor labels,
-        TripletDistance distance = TripletDistance.Euclidean, TripletReduction reduction = TripletReduction.Mean)
+        DistanceMetric distance = DistanceMetric.Euclidean, TripletReduction reduction = TripletReduction.Mean)
     {
         using var scope = NewDisposeScope();
         return new TripletObjective(mining, distance, kind, margin, reduction).Loss(embeddings, labels).item<float>();
@@ -80,7 +80,7 @@ public sealed class TripletLossTests
             return Math.Abs(pAp) + Math.Abs(1 - (1 - pAp));
         }
         double expected = (Ratio(1, 2) + Ratio(3, 1)) / 2;   // 0.5379 and 1.7616
-        Assert.AreEqual(expected, Loss(TripletMining.None, TripletLossKind.SoftmaxRatio, 0, e, labels, TripletDistance.L1), 1e-6);
+        Assert.AreEqual(expected, Loss(TripletMining.None, TripletLossKind.SoftmaxRatio, 0, e, labels, DistanceMetric.Manhattan), 1e-6);
         // The margin loss on the same given triplets, Euclidean: max(0, 1 + 1 - sqrt 2) and max(0, 1 + 3 - 1).
         Assert.AreEqual((2 - Math.Sqrt(2) + 3) / 2, Loss(TripletMining.None, TripletLossKind.Margin, 1.0, e, labels), 1e-6);
     }
@@ -89,17 +89,17 @@ public sealed class TripletLossTests
     public void Distances_PairwiseAndPaired_MatchDefinitions()
     {
         var e = tensor(new float[] { 1, 0, 0, 2, -1, 1 }).reshape(3, 2);
-        float[] Pairwise(TripletDistance d) => TensorDistances.Pairwise(e, d.ToMetric()).data<float>().ToArray();
-        CollectionAssert.AreEqual(new float[] { 0, 3, 3, 3, 0, 2, 3, 2, 0 }, Pairwise(TripletDistance.L1));
-        CollectionAssert.AreEqual(new float[] { 0, 5, 5, 5, 0, 2, 5, 2, 0 }, Pairwise(TripletDistance.SquaredEuclidean));
-        var euclidean = Pairwise(TripletDistance.Euclidean);
+        float[] Pairwise(DistanceMetric d) => TensorDistances.Pairwise(e, d).data<float>().ToArray();
+        CollectionAssert.AreEqual(new float[] { 0, 3, 3, 3, 0, 2, 3, 2, 0 }, Pairwise(DistanceMetric.Manhattan));
+        CollectionAssert.AreEqual(new float[] { 0, 5, 5, 5, 0, 2, 5, 2, 0 }, Pairwise(DistanceMetric.SquaredEuclidean));
+        var euclidean = Pairwise(DistanceMetric.Euclidean);
         Assert.AreEqual(Math.Sqrt(5), euclidean[1], 1e-6);
         Assert.AreEqual(Math.Sqrt(2), euclidean[5], 1e-6);
-        var cosine = Pairwise(TripletDistance.Cosine);
+        var cosine = Pairwise(DistanceMetric.Cosine);
         Assert.AreEqual(1.0, cosine[1], 1e-6);                         // (1,0) vs (0,2): orthogonal
         Assert.AreEqual(1 + 1 / Math.Sqrt(2), cosine[2], 1e-6);       // (1,0) vs (-1,1): 135 degrees
         Assert.AreEqual(0f, cosine[4]);                                // diagonal exactly 0
-        var paired = TensorDistances.Paired(e.narrow(0, 0, 2), e.narrow(0, 1, 2), TripletDistance.L1.ToMetric()).data<float>().ToArray();
+        var paired = TensorDistances.Paired(e.narrow(0, 0, 2), e.narrow(0, 1, 2), DistanceMetric.Manhattan).data<float>().ToArray();
         CollectionAssert.AreEqual(new float[] { 3, 2 }, paired);
     }
 
@@ -108,7 +108,7 @@ public sealed class TripletLossTests
     {
         // Two rows of a class at the same point: sqrt's derivative at 0 is infinite; the masked square root keeps it 0.
         var e = tensor(new float[] { 0.6f, 0.8f, 0.6f, 0.8f, 1, 0 }).reshape(3, 2).requires_grad_();
-        var loss = new TripletObjective(TripletMining.SemiHard, TripletDistance.Euclidean, TripletLossKind.Margin, 1.0,
+        var loss = new TripletObjective(TripletMining.SemiHard, DistanceMetric.Euclidean, TripletLossKind.Margin, 1.0,
             TripletReduction.Mean).Loss(e, tensor(new long[] { 0, 0, 1 }));
         loss.backward();
         Assert.IsTrue(e.grad!.isfinite().all().item<bool>(), "gradient must be finite");
@@ -119,7 +119,7 @@ public sealed class TripletLossTests
     public void Miners_MatchBruteForceLoops_OnRandomBatches()
     {
         var random = new Random(7);
-        foreach (var distance in Enum.GetValues<TripletDistance>())
+        foreach (var distance in new[] { DistanceMetric.Euclidean, DistanceMetric.SquaredEuclidean, DistanceMetric.Manhattan, DistanceMetric.Cosine })
         {
             for (int trial = 0; trial < 3; trial++)
             {
@@ -127,7 +127,7 @@ public sealed class TripletLossTests
                 var values = Enumerable.Range(0, n * dim).Select(_ => (float)random.NextDouble()).ToArray();
                 var labels = Enumerable.Range(0, n).Select(_ => (long)random.Next(3)).ToArray();
                 var e = tensor(values).reshape(n, dim);
-                var d = TensorDistances.Pairwise(e, distance.ToMetric()).data<float>().ToArray();
+                var d = TensorDistances.Pairwise(e, distance).data<float>().ToArray();
                 double D(int i, int j) => d[i * n + j];
                 var (semi, hard, all, allPositive) = BruteForce(n, labels, D, margin: 0.3);
                 var y = tensor(labels);

@@ -69,10 +69,10 @@ public sealed class EmbeddingMetricsTests
         float[] rows = [1, 0, 100, 1, 0.9f, 0.9f, 1, 50];
         int[] labels = [0, 0, 1, 1];
         Assert.AreEqual(0.5, Evaluate(rows, labels, 2).PrecisionAt1, 1e-12);
-        var cosine = Evaluate(rows, labels, 2, new() { Distance = EmbeddingDistance.Cosine });
+        var cosine = Evaluate(rows, labels, 2, new() { Distance = DistanceMetric.Cosine });
         Assert.AreEqual(1.0, cosine.PrecisionAt1, 1e-12);
         Assert.AreEqual(1.0, cosine.MeanAveragePrecisionAtR, 1e-12);
-        Assert.AreEqual(EmbeddingDistance.Cosine, cosine.Distance);
+        Assert.AreEqual(DistanceMetric.Cosine, cosine.Distance);
     }
 
     [TestMethod]
@@ -99,22 +99,26 @@ public sealed class EmbeddingMetricsTests
     /// <summary>Integer coordinates make every distance exact in float and double and full of ties, so the fast
     /// path must agree exactly with a plain sort of all distances.</summary>
     [TestMethod]
-    [DataRow(1)]
-    [DataRow(2)]
-    public void AllMetrics_MatchBruteForce_OnRandomIntegerData(int seed)
+    [DataRow(1, DistanceMetric.Euclidean)]
+    [DataRow(2, DistanceMetric.Euclidean)]
+    [DataRow(1, DistanceMetric.SquaredEuclidean)]
+    [DataRow(2, DistanceMetric.Manhattan)]
+    public void AllMetrics_MatchBruteForce_OnRandomIntegerData(int seed, DistanceMetric distance)
     {
         const int n = 300, dims = 5, k = 7;
         var rng = new Random(seed);
         var rows = Enumerable.Range(0, n * dims).Select(_ => (float)rng.Next(4)).ToArray();
         var labels = Enumerable.Range(0, n).Select(i => i == 17 ? 9 : rng.Next(5)).ToArray();   // 17 is a singleton
-        var m = Evaluate(rows, labels, dims, new() { KnnNeighborCount = k, ComputeClusterQuality = false });
+        var m = Evaluate(rows, labels, dims, new() { KnnNeighborCount = k, ComputeClusterQuality = false, Distance = distance });
+        // Squared differences rank as Euclidean and squared Euclidean do.
+        double Difference(double x) => distance == DistanceMetric.Manhattan ? Math.Abs(x) : x * x;
 
         double p1 = 0, rp = 0, map = 0;
         int retrieved = 0, knnHits = 0;
         for (int q = 0; q < n; q++)
         {
             var order = Enumerable.Range(0, n).Where(j => j != q)
-                .OrderBy(j => Enumerable.Range(0, dims).Sum(d => Math.Pow(rows[q * dims + d] - rows[j * dims + d], 2)))
+                .OrderBy(j => Enumerable.Range(0, dims).Sum(d => Difference(rows[q * dims + d] - rows[j * dims + d])))
                 .ThenBy(j => j).ToArray();
             var votes = order.Take(k).GroupBy(j => labels[j]).ToDictionary(g => g.Key, g => g.Count());
             int predicted = labels[order.First(j => votes[labels[j]] == votes.Values.Max())];
@@ -138,9 +142,9 @@ public sealed class EmbeddingMetricsTests
     }
 
     [TestMethod]
-    [DataRow(EmbeddingDistance.Euclidean)]
-    [DataRow(EmbeddingDistance.Cosine)]
-    public void Results_DoNotDependOnThreadCount(EmbeddingDistance distance)
+    [DataRow(DistanceMetric.Euclidean)]
+    [DataRow(DistanceMetric.Cosine)]
+    public void Results_DoNotDependOnThreadCount(DistanceMetric distance)
     {
         var (rows, labels) = Blobs(classes: 6, perClass: 200, dims: 24, spread: 1.5, seed: 5);
         var reference = Blobs(classes: 6, perClass: 50, dims: 24, spread: 1.5, seed: 6);

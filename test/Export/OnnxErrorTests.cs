@@ -83,7 +83,7 @@ public sealed class OnnxErrorTests
     {
         var ml = new MLContext(seed: 1);
         var data = TestData.FashionTest(ml, 200);
-        var model = ml.Transforms.ProjectToUmap("Map", "Features", new MlNetTriplet.Projection.UmapOptions { EpochCount = 20 }).Fit(data);
+        var model = ml.Transforms.ProjectToUmap("Map", "Features", new UmapOptions { EpochCount = 20 }).Fit(data);
         var e = Assert.ThrowsExactly<NotSupportedException>(() => OnnxFiles.Convert(ml, model, data));
         StringAssert.Contains(e.Message, "The UMAP projection 'Map' cannot be converted to ONNX");
     }

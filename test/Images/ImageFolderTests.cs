@@ -143,7 +143,7 @@ public sealed class ImageFolderTests
 
     [TestMethod]
     public void Load_EmptyExtension_IsRejected() =>
-        Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFromImageFolder(_dir, imageExtensions: ["."]));
+        Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Data.LoadFromImageFolder(_dir, out _, imageExtensions: ["."]));
 
     [TestMethod]
     public void Load_Caltech101_GivesTwentyTrainingAndTenValidationPhotosPerClass()

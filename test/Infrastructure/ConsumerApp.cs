@@ -17,21 +17,21 @@ internal sealed class ConsumerApp : IDisposable
 
     private static readonly string Configuration = Metadata("Configuration");
 
-    /// <summary>The folder holding the MlNetTriplet package the test build packed (build/LibraryPackage.targets).</summary>
+    /// <summary>The folder holding the MlNetTriplet and MlNetTriplet.Plots packages the test build packed
+    /// (build/LibraryPackage.targets).</summary>
     public static readonly string LibraryFeed = Path.Combine(AppContext.BaseDirectory, "packages");
 
-    /// <summary>The path and version of that package.</summary>
-    public static (string Path, string Version) LibraryPackage
-    {
-        get
-        {
-            string path = Directory.GetFiles(LibraryFeed, "MlNetTriplet.*.nupkg").Single();
-            return (path, Path.GetFileNameWithoutExtension(path)["MlNetTriplet.".Length..]);
-        }
-    }
+    /// <summary>The path and version of the MlNetTriplet package.</summary>
+    public static (string Path, string Version) LibraryPackage => Package("MlNetTriplet");
+
+    /// <summary>The path and version of the MlNetTriplet.Plots package.</summary>
+    public static (string Path, string Version) PlotsPackage => Package("MlNetTriplet.Plots");
 
     /// <summary>A package reference to MlNetTriplet, as packed by the test build.</summary>
     public static string LibraryPackageReference => $"""<PackageReference Include="MlNetTriplet" Version="{LibraryPackage.Version}" />""";
+
+    /// <summary>A package reference to MlNetTriplet.Plots, as packed by the test build.</summary>
+    public static string PlotsPackageReference => $"""<PackageReference Include="MlNetTriplet.Plots" Version="{PlotsPackage.Version}" />""";
 
     /// <summary>A project reference to the library's source project.</summary>
     public static string LibraryProjectReference =>
@@ -113,8 +113,16 @@ internal sealed class ConsumerApp : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
+    /// <summary>The package <paramref name="id"/> in <see cref="LibraryFeed"/>: its file name is the id, a dot and a
+    /// version (so MlNetTriplet does not match MlNetTriplet.Plots).</summary>
+    private static (string Path, string Version) Package(string id)
+    {
+        string path = Directory.GetFiles(LibraryFeed, id + ".*.nupkg").Single(p => char.IsDigit(Path.GetFileName(p)[id.Length + 1]));
+        return (path, Path.GetFileNameWithoutExtension(path)[(id.Length + 1)..]);
+    }
+
     /// <summary>The repository's nuget.config, with the local feed of <see cref="LibraryFeed"/> added for MlNetTriplet
-    /// alone (package source mapping sends every other id where the repository sends it).</summary>
+    /// and MlNetTriplet.Plots alone (package source mapping sends every other id where the repository sends it).</summary>
     private static void WriteNugetConfig(string path)
     {
         var config = XDocument.Load(Path.Combine(TestData.RepositoryRoot, "nuget.config"));
@@ -122,7 +130,8 @@ internal sealed class ConsumerApp : IDisposable
         root.Element("packageSources")!.Add(new XElement("add", new XAttribute("key", "mlnettriplet-local"),
             new XAttribute("value", LibraryFeed)));
         root.Element("packageSourceMapping")!.Add(new XElement("packageSource", new XAttribute("key", "mlnettriplet-local"),
-            new XElement("package", new XAttribute("pattern", "MlNetTriplet"))));
+            new XElement("package", new XAttribute("pattern", "MlNetTriplet")),
+            new XElement("package", new XAttribute("pattern", "MlNetTriplet.Plots"))));
         config.Save(path);
     }
 

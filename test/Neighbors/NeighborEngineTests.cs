@@ -21,7 +21,7 @@ public sealed class NeighborEngineTests
     [DataRow("Correlation")]
     public void ExactSearch_MatchesBruteForceInDouble(string metricName)
     {
-        var kind = Enum.Parse<Metric>(metricName);
+        var kind = Enum.Parse<DistanceMetric>(metricName);
         const int rows = 400, k = 10;
         var (x, _) = ProjectionData.TestRows(rows);
         int dims = ProjectionData.Dims;
@@ -43,10 +43,10 @@ public sealed class NeighborEngineTests
         }
     }
 
-    private static double Reference(Metric kind, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static double Reference(DistanceMetric kind, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double s = 0, ma = 0, mb = 0;
-        if (kind == Metric.Correlation)
+        if (kind == DistanceMetric.Correlation)
         {
             for (int d = 0; d < a.Length; d++) { ma += a[d]; mb += b[d]; }
             ma /= a.Length; mb /= a.Length;
@@ -57,15 +57,15 @@ public sealed class NeighborEngineTests
             double u = a[d] - ma, v = b[d] - mb;
             switch (kind)
             {
-                case Metric.Euclidean or Metric.SquaredEuclidean: s += (u - v) * (u - v); break;
-                case Metric.Manhattan: s += Math.Abs(u - v); break;
+                case DistanceMetric.Euclidean or DistanceMetric.SquaredEuclidean: s += (u - v) * (u - v); break;
+                case DistanceMetric.Manhattan: s += Math.Abs(u - v); break;
                 default: s += u * v; na += u * u; nb += v * v; break;
             }
         }
         return kind switch
         {
-            Metric.Euclidean => Math.Sqrt(s),
-            Metric.SquaredEuclidean or Metric.Manhattan => s,
+            DistanceMetric.Euclidean => Math.Sqrt(s),
+            DistanceMetric.SquaredEuclidean or DistanceMetric.Manhattan => s,
             _ => 1 - s / Math.Sqrt(na * nb),
         };
     }
@@ -104,7 +104,7 @@ public sealed class NeighborEngineTests
     [DataRow("Manhattan")]
     public void ExactSearch_OneThreadOrAll_SameNeighboursAndDistances(string metricName)
     {
-        var kind = Enum.Parse<Metric>(metricName);
+        var kind = Enum.Parse<DistanceMetric>(metricName);
         const int rows = 700, k = 12;
         var (x, _) = ProjectionData.TrainRows(rows);
         var metric = DistanceKernel.For(kind);
@@ -127,7 +127,7 @@ public sealed class NeighborEngineTests
     {
         const int rows = 200, k = 5;
         var (x, _) = ProjectionData.TestRows(rows);
-        var metric = DistanceKernel.For(Metric.Cosine);
+        var metric = DistanceKernel.For(DistanceMetric.Cosine);
         var packed = PackedRows.Pack(x, rows, ProjectionData.Dims, metric, AllCores);
         var idx = new int[rows * k];
         var dist = new float[rows * k];
@@ -149,7 +149,7 @@ public sealed class NeighborEngineTests
         const int rows = 5000, k = 14;
         var (x, _) = ProjectionData.TrainRows(rows);
         int dims = ProjectionData.Dims;
-        var metric = DistanceKernel.For(Metric.Euclidean);
+        var metric = DistanceKernel.For(DistanceMetric.Euclidean);
         var sw = Stopwatch.StartNew();
         var approx = NNDescent.Build(x, rows, dims, k, metric, 42, AllCores);
         double buildSeconds = sw.Elapsed.TotalSeconds;

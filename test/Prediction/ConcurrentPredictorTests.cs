@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Projection;
 using MlNetTriplet.Tests.Classification;
 using MlNetTriplet.Tests.Embeddings;
 

@@ -50,12 +50,12 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    [DataRow(UmapMetric.Correlation)]
-    [DataRow(UmapMetric.Cosine)]
-    public void ZeroVarianceRows_GiveFiniteOutput(UmapMetric metric)
+    [DataRow(DistanceMetric.Correlation)]
+    [DataRow(DistanceMetric.Cosine)]
+    public void ZeroVarianceRows_GiveFiniteOutput(DistanceMetric metric)
     {
         var x = Rows(60, 6);
-        for (int d = 0; d < 6; d++) { x[5 * 6 + d] = metric == UmapMetric.Correlation ? 0.5f : 0f; x[9 * 6 + d] = 0f; }
+        for (int d = 0; d < 6; d++) { x[5 * 6 + d] = metric == DistanceMetric.Correlation ? 0.5f : 0f; x[9 * 6 + d] = 0f; }
         var model = UmapModel.Fit(x, 60, 6, new UmapOptions { Metric = metric, Seed = 1, EpochCount = 50 });
         Assert.IsTrue(model.Embedding.All(float.IsFinite));
         var q = new float[12];

@@ -11,7 +11,7 @@ public sealed class KnnGraphTests
     {
         const int rows = 1000, k = 15;
         var (x, _) = ProjectionData.TestRows(rows);
-        var metric = DistanceKernel.For(Metric.Euclidean);
+        var metric = DistanceKernel.For(DistanceMetric.Euclidean);
         var knn = KnnGraph.ForFit(x, rows, ProjectionData.Dims, k, metric, 1, new ParallelOptions(), out _);
         var sigmas = new float[rows];
         var rhos = new float[rows];
@@ -30,7 +30,7 @@ public sealed class KnnGraphTests
     {
         const int rows = 500, k = 15;
         var (x, _) = ProjectionData.TestRows(rows);
-        var metric = DistanceKernel.For(Metric.Euclidean);
+        var metric = DistanceKernel.For(DistanceMetric.Euclidean);
         var knn = KnnGraph.ForFit(x, rows, ProjectionData.Dims, k, metric, 1, new ParallelOptions(), out _);
         var g = FuzzySimplicialSet.Build(knn, 1f, 1f, new ParallelOptions(), out _, out _);
         var lookup = new Dictionary<(int, int), float>();

@@ -1,4 +1,3 @@
-using MlNetTriplet.Evaluation;
 
 namespace MlNetTriplet.Tests.Projection;
 

@@ -35,7 +35,7 @@ public sealed class UmapModelTests
     public void SeededFit_ByteIdenticalAcrossRunsAndThreadCounts_ExactNeighbours()
     {
         var (x, _) = ProjectionData.TrainRows(1500);
-        var options = new UmapOptions { Seed = 3, EpochCount = 100, Metric = UmapMetric.Correlation, MinDistance = 0.3f };
+        var options = new UmapOptions { Seed = 3, EpochCount = 100, Metric = DistanceMetric.Correlation, MinDistance = 0.3f };
         var first = UmapModel.Fit(x, 1500, ProjectionData.Dims, options).Embedding;
         var second = UmapModel.Fit(x, 1500, ProjectionData.Dims, options).Embedding;
         options.MaxThreads = 1;
@@ -107,7 +107,7 @@ public sealed class UmapModelTests
         foreach (int rows in new[] { 600, 4100 })
         {
             var (x, _) = ProjectionData.TrainRows(rows);
-            var model = UmapModel.Fit(x, rows, ProjectionData.Dims, new UmapOptions { Seed = 2, EpochCount = 20, Metric = UmapMetric.Cosine });
+            var model = UmapModel.Fit(x, rows, ProjectionData.Dims, new UmapOptions { Seed = 2, EpochCount = 20, Metric = DistanceMetric.Cosine });
             using var stream = new MemoryStream();
             using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) model.Write(w);
             stream.Position = 0;

@@ -1,7 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Evaluation;
-using MlNetTriplet.Projection;
 using MlNetTriplet.Tests.Persistence;
 
 namespace MlNetTriplet.Tests.Projection;

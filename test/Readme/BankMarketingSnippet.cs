@@ -1,6 +1,7 @@
 using Microsoft.ML;
 // README:start
 using Microsoft.ML.Data;   // DataKind, TextLoader
+using MlNetTriplet.Plots;  // TrainingPlots: the MlNetTriplet.Plots package
 // README:end
 using MlNetTriplet.Tests.Tabular;
 

@@ -1,5 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+// README:start
+using MlNetTriplet.Plots;   // CamGallery: the MlNetTriplet.Plots package
+// README:end
 using MlNetTriplet.Tests.TransferLearning;
 
 namespace MlNetTriplet.Tests.Readme;

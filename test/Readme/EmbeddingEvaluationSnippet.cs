@@ -24,7 +24,7 @@ public sealed class EmbeddingEvaluationSnippet
                 EmbeddingMetrics m = ml.Embeddings().Evaluate(model.Transform(test), "Embedding", "Label");
                 Console.WriteLine(m);   // P@1 0.8123, R-precision 0.6, MAP@R 0.5, 10-NN accuracy 0.85 (leave-one-out), NMI 0.7; ...
                 var withTrain = ml.Embeddings().Evaluate(model.Transform(test), reference: model.Transform(train),
-                    options: new EmbeddingEvaluationOptions { KnnNeighborCount = 5, Distance = EmbeddingDistance.Cosine });
+                    options: new EmbeddingEvaluationOptions { KnnNeighborCount = 5, Distance = DistanceMetric.Cosine });
                 ml.Embeddings().ExportForProjector(model.Transform(test), "projector");     // vecs.tsv + meta.tsv
                 IDataView saved = ml.Embeddings().LoadFromProjectorTsv("projector");        // Embedding + Label, exact floats
                 // README:end

@@ -22,7 +22,7 @@ public sealed class TripletEmbeddingSnippet
         // Or compose the pieces: any loss x mining x distance x sampling that can work (Fit rejects the others up front).
         var custom = ml.Transforms.TripletEmbedding(new TripletEmbeddingOptions
         {
-            Loss = TripletLossKind.Margin, Mining = TripletMining.BatchHard, Distance = TripletDistance.Euclidean,
+            Loss = TripletLossKind.Margin, Mining = TripletMining.BatchHard, Distance = DistanceMetric.Euclidean,
             Sampling = TripletSampling.ClassBalanced, ClassesPerBatch = 8, SamplesPerClass = 4, Margin = 0.2,
             EmbeddingSize = 64, Mlp = new MlpArchitecture { HiddenLayers = [256] },   // plain vectors; CNNs via Architecture
         });

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 // README:start
-using MlNetTriplet.Projection;   // UmapOptions, UmapMetric
+using MlNetTriplet.Plots;   // ScatterPlots: the MlNetTriplet.Plots package
 // README:end
 
 namespace MlNetTriplet.Tests.Readme;
@@ -24,7 +24,7 @@ public sealed class UmapSnippet
                 // README:start
                 var pipeline = ml.Transforms.ProjectToUmap("Umap", "Features", new UmapOptions
                 {
-                    NeighborCount = 15, MinDistance = 0.1f, Metric = UmapMetric.Euclidean,   // umap-learn's names and defaults
+                    NeighborCount = 15, MinDistance = 0.1f, Metric = DistanceMetric.Euclidean,   // umap-learn's names and defaults
                 });
                 var model = pipeline.Fit(train);                       // learns the training layout
                 IDataView placed = model.Transform(test);              // new rows placed among the training points (transform())

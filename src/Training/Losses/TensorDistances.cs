@@ -1,35 +1,34 @@
-using MlNetTriplet.Neighbors;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetTriplet.Training.Losses;
 
-/// <summary>The triplet losses' distances (<see cref="TripletDistance"/>, as engine metrics) on tensors: between paired
+/// <summary>The triplet losses' distances (<see cref="TripletEmbeddingOptions.Distance"/>) on tensors: between paired
 /// rows and between all rows of a batch.</summary>
 internal static class TensorDistances
 {
     /// <summary>Distance of row i of <paramref name="a"/> to row i of <paramref name="b"/> ([n, d] each) -> [n].</summary>
-    public static Tensor Paired(Tensor a, Tensor b, Metric distance) => distance switch
+    public static Tensor Paired(Tensor a, Tensor b, DistanceMetric distance) => distance switch
     {
-        Metric.Manhattan => (a - b).abs().sum(1),
-        Metric.Euclidean => SafeSqrt((a - b).square().sum(1)),
-        Metric.SquaredEuclidean => (a - b).square().sum(1),
-        Metric.Cosine => 1 - nn.functional.cosine_similarity(a, b, dim: 1),
+        DistanceMetric.Manhattan => (a - b).abs().sum(1),
+        DistanceMetric.Euclidean => SafeSqrt((a - b).square().sum(1)),
+        DistanceMetric.SquaredEuclidean => (a - b).square().sum(1),
+        DistanceMetric.Cosine => 1 - nn.functional.cosine_similarity(a, b, dim: 1),
         _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Not a triplet distance."),
     };
 
     /// <summary>All distances between the rows of <paramref name="e"/> ([n, d]) -> [n, n], with an exact-zero
     /// diagonal. Euclidean follows TF-Addons' <c>pairwise_distance</c> to the letter (squared distances from the Gram
     /// matrix clamped at 0, square root with zero entries masked so the gradient stays finite).</summary>
-    public static Tensor Pairwise(Tensor e, Metric distance)
+    public static Tensor Pairwise(Tensor e, DistanceMetric distance)
     {
         var offDiagonal = 1 - eye(e.shape[0], dtype: e.dtype, device: e.device);
         var d = distance switch
         {
-            Metric.Manhattan => cdist(e, e, p: 1),
-            Metric.Euclidean => SafeSqrt(SquaredGram(e)),
-            Metric.SquaredEuclidean => SquaredGram(e),
-            Metric.Cosine => CosineMatrix(e),
+            DistanceMetric.Manhattan => cdist(e, e, p: 1),
+            DistanceMetric.Euclidean => SafeSqrt(SquaredGram(e)),
+            DistanceMetric.SquaredEuclidean => SquaredGram(e),
+            DistanceMetric.Cosine => CosineMatrix(e),
             _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Not a triplet distance."),
         };
         return d * offDiagonal;

@@ -1,4 +1,3 @@
-using MlNetTriplet.Neighbors;
 using MlNetTriplet.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,7 +29,7 @@ namespace MlNetTriplet.Training.Mining
     /// <summary>Selects triplets from a batch of embeddings and labels.</summary>
     internal static class TripletMiners
     {
-        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, Metric distance)
+        public static MinedTriplets Mine(TripletMining mining, Tensor embeddings, Tensor labels, DistanceMetric distance)
         {
             if (mining == TripletMining.None)
                 return GivenTriplets(embeddings, distance);
@@ -46,7 +45,7 @@ namespace MlNetTriplet.Training.Mining
         }
 
         /// <summary>Rows [0, n) are anchors, [n, 2n) their positives, [2n, 3n) their negatives.</summary>
-        private static MinedTriplets GivenTriplets(Tensor embeddings, Metric distance)
+        private static MinedTriplets GivenTriplets(Tensor embeddings, DistanceMetric distance)
         {
             long n = embeddings.shape[0] / 3;
             var anchor = embeddings.narrow(0, 0, n);

@@ -24,7 +24,8 @@ var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
 Console.WriteLine($"Test accuracy {metrics.MicroAccuracy:P1}");
 ml.Model.Save(model, train.Schema, "fashion-cnn.zip");       // loads back with ml.Model.Load, in any process
 
-// The chain ends with MapKeyToValue; the CNN inside it keeps the training history.
+// The chain ends with MapKeyToValue; the CNN inside it keeps the training history (the MlNetTriplet.Plots package
+// draws it: TrainingPlots.SaveLossCurves(cnn.History!, "loss-curves.png")).
 var cnn = model.OfType<CnnClassifierTransformer>().Single();
-TrainingPlots.SaveLossCurves(cnn.History!, "loss-curves.png");
+Console.WriteLine($"Best epoch {cnn.History!.BestEpoch} of {cnn.History.Epochs.Count}");
 // README:end

@@ -7,7 +7,7 @@ using MlNetTriplet.Cli.Images;
 using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
 using MlNetTriplet.Cli.Tabular;
-using MlNetTriplet.Projection;
+using MlNetTriplet.Plots;
 
 namespace MlNetTriplet.Cli.Embeddings;
 

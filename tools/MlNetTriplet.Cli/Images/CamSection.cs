@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
+using MlNetTriplet.Plots;
 
 namespace MlNetTriplet.Cli.Images;
 

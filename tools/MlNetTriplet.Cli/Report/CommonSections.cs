@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using MlNetTriplet.Cli.Running;
+using MlNetTriplet.Plots;
 
 namespace MlNetTriplet.Cli.Report;
 

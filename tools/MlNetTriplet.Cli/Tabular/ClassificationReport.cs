@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlNetTriplet.Cli.Report;
 using MlNetTriplet.Cli.Running;
+using MlNetTriplet.Plots;
 using static MlNetTriplet.Cli.Report.CommonSections;
 
 namespace MlNetTriplet.Cli.Tabular;

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using MlNetTriplet.Data;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>Reads what a plot needs from an <see cref="IDataView"/>: 2-D points and each row's label as display text,
 /// in one pass through <see cref="EmbeddingReader"/> (keys show the values they stand for).</summary>

@@ -1,13 +1,12 @@
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>Class activation maps drawn over their images as pytorch-grad-cam's <c>show_cam_on_image</c> draws them:
 /// the map in the jet colour map (blue low, red high) blended with the photo, then scaled so the brightest value is
 /// white-level. Images are planar (C x H x W, grey or RGB) in [0, 1], maps H x W in [0, 1], as the
 /// <see cref="ClassActivationMapTransformer"/>'s map and prepared-image columns hold them.</summary>
-public static class CamOverlays
+internal static class CamOverlays
 {
     /// <summary>The blended image: 3 x H x W RGB in [0, 1].</summary>
     /// <param name="image">The image, 1 or 3 x H x W.</param>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
 /// <summary>Checks on the PNG files the plot helpers write.</summary>
 internal static class PngAssert

@@ -8,7 +8,7 @@ using OxyPlot.Series;
 using OxyPlot.SkiaSharp;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>PNG charts of a training run and of a classifier's evaluation, drawn with OxyPlot on SkiaSharp.</summary>
 public static partial class TrainingPlots

@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
 /// <summary>Base of the plot tests: each test writes into a fresh temporary folder, deleted afterwards.</summary>
 public abstract class PlotTests

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MlNetTriplet.Reporting;
+namespace MlNetTriplet.Export;
 
 /// <summary>The two TSV files TensorBoard's Embedding Projector (projector.tensorflow.org, "Load") reads:
 /// <c>vecs.tsv</c>, one embedding per line, tab-separated, and <c>meta.tsv</c>, one line of metadata per embedding —

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>What every PNG plot of the package shares: the font, the output path and the size checks.</summary>
 internal static class PngFiles

@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Reporting;
+namespace MlNetTriplet.Plots;
 
 /// <summary>The jet colour map (dark blue at 0, through cyan, yellow, to dark red at 1), the look of
 /// pytorch-grad-cam's <c>show_cam_on_image</c> (OpenCV's COLORMAP_JET), as red, green and blue in [0, 1].</summary>

@@ -4,7 +4,7 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 public static partial class TrainingPlots
 {

@@ -1,7 +1,7 @@
-using MlNetTriplet.Reporting;
+using MlNetTriplet.Plots;
 using SkiaSharp;
 
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
 [TestClass]
 public sealed class CamOverlayTests

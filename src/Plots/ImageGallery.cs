@@ -1,12 +1,11 @@
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>A grid of images with a caption under each (photos with their labels, class activation map overlays with
 /// the true and predicted class), saved as one PNG. Small images are enlarged by a whole factor without smoothing, so
 /// their pixels stay sharp; large ones are reduced smoothly to the tile size.</summary>
-public static class ImageGallery
+internal static class ImageGallery
 {
     private const float CaptionSize = 14, TitleSize = 20, Gap = 12;
     private const int DefaultTile = 192, MaximumColumns = 8;

@@ -2,14 +2,13 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetTriplet.Data;
-using MlNetTriplet.Reporting;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
-/// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image
-/// (<see cref="CamOverlays.Blend"/>), captioned with the true label, the predicted label and its probability, wrong
-/// predictions in red, the map's box drawn when asked for (<see cref="ImageGallery"/>). Without a map column it shows
-/// the images alone, e.g. the misclassified photos as the network took them.</summary>
+/// <summary>A gallery of class activation maps straight from scored data: each row's map blended over its image in
+/// the jet colour map (as pytorch-grad-cam's <c>show_cam_on_image</c>), captioned with the true label, the predicted
+/// label and its probability, wrong predictions in red, the map's box drawn when asked for. Without a map column it
+/// shows the images alone, e.g. the misclassified photos as the network took them.</summary>
 public static class CamGallery
 {
     private const string BoxColour = "#39ff14";
@@ -50,8 +49,9 @@ public static class CamGallery
         if (box is { } b)
             SchemaChecks.CheckFloatVector(b, "box", 4);
         var label = o.LabelColumnName is null ? (DataViewSchema.Column?)null : SchemaChecks.FindColumn(schema, o.LabelColumnName, "label");
-        var predicted = schema.GetColumnOrNull(DefaultColumnNames.PredictedLabel);
-        var score = schema.GetColumnOrNull(DefaultColumnNames.Score);
+        // ML.NET's classifier output names (its DefaultColumnNames, internal to ML.NET).
+        var predicted = schema.GetColumnOrNull("PredictedLabel");
+        var score = schema.GetColumnOrNull("Score");
         if (label is { } l && Texts(l) is null)
             throw SchemaChecks.Mismatch("label", l.Name, "a key or text column", $"{l.Type}");
         var predictedNames = predicted is { } p ? Texts(p) : null;

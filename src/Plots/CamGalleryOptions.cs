@@ -1,6 +1,6 @@
 using MlNetTriplet.Checks;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>Which rows a <see cref="CamGallery"/> shows.</summary>
 public enum CamGallerySelection

@@ -5,10 +5,9 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 using OxyPlot.SkiaSharp;
-using MlNetTriplet.Reporting;
 using SkiaSharp;
 
-namespace MlNetTriplet;
+namespace MlNetTriplet.Plots;
 
 /// <summary>PNG scatter plots of 2-D points coloured by label (e.g. a UMAP projection of embeddings), drawn with
 /// OxyPlot on SkiaSharp.</summary>
@@ -25,8 +24,14 @@ public static class ScatterPlots
 
     private static readonly OxyColor GridColor = OxyColor.FromRgb(0xe6, 0xe6, 0xe6);
 
-    /// <summary>Saves a scatter plot of a <c>Vector&lt;Single, 2&gt;</c> column (e.g. <c>ProjectToUmap</c>'s output)
-    /// coloured by a label column, as the array overload does. Key labels show the values they stand for.</summary>
+    /// <summary>Saves a PNG scatter plot of a <c>Vector&lt;Single, 2&gt;</c> column (e.g. <c>ProjectToUmap</c>'s
+    /// output), one colour per distinct value of a label column (key labels show the values they stand for), with a
+    /// legend (label and count) to the right of the plot area. Labels are ordered numerically when all are integers,
+    /// otherwise ordinally, so the same label set gets the same colours in every plot. Markers shrink and turn more
+    /// transparent as the number of points grows, so that tens of thousands of points still show their density. Each
+    /// axis spans the data, unless a few far points would squash the rest: then it stops half the 1st-99th percentile
+    /// span beyond those percentiles, the points beyond it are drawn on the border, ringed, and a subtitle says how
+    /// many they are.</summary>
     /// <param name="data">The rows to plot.</param>
     /// <param name="pointColumnName">The 2-D point column.</param>
     /// <param name="labelColumnName">The column whose values colour the points (key, text, number or boolean).</param>
@@ -43,13 +48,7 @@ public static class ScatterPlots
         SaveScatter(points, labels, pngPath, title, width, height);
     }
 
-    /// <summary>Saves a scatter plot of 2-D points as a PNG, one colour per distinct label, with a legend (label and
-    /// count) to the right of the plot area. Labels are ordered numerically when all are integers, otherwise
-    /// ordinally, so the same label set gets the same colours in every plot. Markers shrink and turn more transparent
-    /// as the number of points grows, so that tens of thousands of points still show their density. Each axis spans
-    /// the data, unless a few far points would squash the rest: then it stops half the 1st-99th percentile span beyond
-    /// those percentiles, the points beyond it are drawn on the border, ringed, and a subtitle says how many they
-    /// are.</summary>
+    /// <summary>Saves the scatter plot the data-view overload describes, from 2-D points and their labels.</summary>
     /// <param name="points">The coordinates, <c>rows x 2</c> row-major: x0, y0, x1, y1, ...</param>
     /// <param name="labels">One label per row.</param>
     /// <param name="pngPath">The file to write; its folder is created when missing.</param>
@@ -63,7 +62,9 @@ public static class ScatterPlots
     /// label, a label is null, a coordinate is NaN or infinite, or <paramref name="pngPath"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="width"/> or <paramref name="height"/> is below
     /// 100.</exception>
-    public static void SaveScatter(ReadOnlySpan<float> points, IReadOnlyList<string> labels, string pngPath,
+    // Internal: users plot a data view (above); the tool and benches that hold bare arrays use this one. Two public
+    // overloads with optional parameters could not grow compatibly either (RS0026).
+    internal static void SaveScatter(ReadOnlySpan<float> points, IReadOnlyList<string> labels, string pngPath,
         string? title = null, int width = 1000, int height = 800, string xTitle = "UMAP 1", string yTitle = "UMAP 2")
     {
         ArgumentNullException.ThrowIfNull(labels);

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Plots;
 using SkiaSharp;
 
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
 [TestClass]
 public sealed class ScatterPlotsTests : PlotTests

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace MlNetTriplet.Reporting;
+namespace MlNetTriplet.Plots;
 
 /// <summary>Planar images (C x H x W floats in [0, 1], grey or RGB, the layout of the package's image columns) as
 /// Skia bitmaps, with the checks every picture of them shares.</summary>

@@ -1,9 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetTriplet.Plots;
 using MlNetTriplet.Tests.Explain;
 using SkiaSharp;
 
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
 [TestClass]
 public sealed class CamGalleryTests

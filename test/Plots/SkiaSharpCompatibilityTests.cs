@@ -1,18 +1,21 @@
+using System.Reflection;
+using MlNetTriplet.Plots;
 using Mono.Cecil;
 
-namespace MlNetTriplet.Tests.Reporting;
+namespace MlNetTriplet.Tests.Plots;
 
-/// <summary>OxyPlot.SkiaSharp 2.2.0 was built against SkiaSharp 2.88, but the package graph holds one SkiaSharp: the
-/// one ML.NET's image loading uses (3.x). A member that SkiaSharp removed would only fail when a plot reaches it
+/// <summary>OxyPlot.SkiaSharp 2.2.0, which the MlNetTriplet.Plots package draws with, was built against SkiaSharp
+/// 2.88, but the package graph holds one SkiaSharp: the one ML.NET's image loading uses (3.x). A member that SkiaSharp removed would only fail when a plot reaches it
 /// (MissingMethodException), so every SkiaSharp type and member OxyPlot.SkiaSharp references is resolved here against
 /// the assemblies this process actually loads.</summary>
 [TestClass]
 public sealed class SkiaSharpCompatibilityTests
 {
     [TestMethod]
-    public void OxyPlotSkiaSharp_EveryReferencedSkiaSharpMember_ExistsInTheSkiaSharpInUse()
+    public void PlotsPackagesOxyPlotSkiaSharp_EveryReferencedSkiaSharpMember_ExistsInTheSkiaSharpInUse()
     {
-        string oxyPlot = typeof(OxyPlot.SkiaSharp.PngExporter).Assembly.Location;
+        var drawnWith = typeof(TrainingPlots).Assembly.GetReferencedAssemblies().Single(a => a.Name == "OxyPlot.SkiaSharp");
+        string oxyPlot = Assembly.Load(drawnWith).Location;
         var resolver = new DefaultAssemblyResolver();
         resolver.AddSearchDirectory(AppContext.BaseDirectory);
         using var module = ModuleDefinition.ReadModule(oxyPlot, new ReaderParameters { AssemblyResolver = resolver });

@@ -1,4 +1,6 @@
-namespace MlNetTriplet.Tests.Reporting;
+using MlNetTriplet.Plots;
+
+namespace MlNetTriplet.Tests.Plots;
 
 [TestClass]
 public sealed class RocCurvesTests : PlotTests

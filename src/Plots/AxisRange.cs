@@ -1,4 +1,4 @@
-namespace MlNetTriplet.Reporting;
+namespace MlNetTriplet.Plots;
 
 /// <summary>The range a scatter plot's axis shows: the full range of the values, unless a few far values would squash
 /// all the others into a corner. Then the axis stops at half the 1st-99th percentile span beyond those percentiles
