@@ -1,4 +1,5 @@
 using MlNetTriplet.Checks;
+using MlNetTriplet.Neighbors;
 
 namespace MlNetTriplet;
 
@@ -10,6 +11,17 @@ public enum EmbeddingDistance
 
     /// <summary>Cosine distance, 1 − cos(a, b): rows are scaled to unit length first (a zero row stays zero).</summary>
     Cosine,
+}
+
+/// <summary>Embedding distances on the neighbour engine's vocabulary.</summary>
+internal static class EmbeddingDistances
+{
+    public static Metric ToMetric(this EmbeddingDistance distance) => distance switch
+    {
+        EmbeddingDistance.Euclidean => Metric.Euclidean,
+        EmbeddingDistance.Cosine => Metric.Cosine,
+        _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown EmbeddingDistance."),
+    };
 }
 
 /// <summary>Options of <see cref="EmbeddingCatalog.Evaluate"/>.</summary>

@@ -36,7 +36,7 @@ internal static class EmbeddingEvaluator
         if (reference is not null && reference.Dims != data.Dims)
             throw new ArgumentException($"The reference embeddings have {reference.Dims} values per row; the evaluated ones {data.Dims}.");
 
-        var metric = DistanceKernel.For(ToMetric(options.Distance));
+        var metric = DistanceKernel.For(options.Distance.ToMetric());
         var packed = PackedRows.Pack(data.Rows, n, data.Dims, metric, po);
         int voters = reference?.Count ?? n - 1, k = options.KnnNeighborCount ?? Math.Min(DefaultNeighbors, voters);
         if (k > voters)
@@ -101,28 +101,13 @@ internal static class EmbeddingEvaluator
         };
     }
 
-    /// <summary>The engine's metric for an <see cref="EmbeddingDistance"/>.</summary>
-    private static Metric ToMetric(EmbeddingDistance distance) => distance switch
-    {
-        EmbeddingDistance.Euclidean => Metric.Euclidean,
-        EmbeddingDistance.Cosine => Metric.Cosine,
-        _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown EmbeddingDistance."),
-    };
-
-    /// <summary>The majority class of the neighbours (nearest first); a tie goes to the tied class whose first vote
-    /// comes earliest, i.e. whose nearest neighbour is closest — independent of how classes are numbered.</summary>
+    /// <summary>The majority class of the neighbours (nearest first), ties as <see cref="NeighborVotes.Vote"/>.</summary>
     private static int Vote(ReadOnlySpan<ulong> nearest, int[] labels, int labelIds)
     {
-        Span<int> votes = labelIds <= 256 ? stackalloc int[labelIds] : new int[labelIds];
-        votes.Clear();
-        int most = 0;
-        foreach (ulong key in nearest)
-            most = Math.Max(most, ++votes[labels[ExactSearch.Index(key)]]);
-        foreach (ulong key in nearest)
-        {
-            int label = labels[ExactSearch.Index(key)];
-            if (votes[label] == most) return label;
-        }
-        throw new InvalidOperationException("No neighbours voted.");
+        Span<int> classes = nearest.Length <= 256 ? stackalloc int[nearest.Length] : new int[nearest.Length];
+        for (int t = 0; t < nearest.Length; t++)
+            classes[t] = labels[ExactSearch.Index(nearest[t])];
+        Span<float> scores = labelIds <= 256 ? stackalloc float[labelIds] : new float[labelIds];
+        return NeighborVotes.Vote(classes, default, weighted: false, scores);
     }
 }
