@@ -33,6 +33,11 @@ public sealed class NearestNeighborsOptions
     /// galleries of 30 rows or fewer are searched exactly.</summary>
     public bool Approximate { get; set; }
 
+    /// <summary>How far an approximate search looks beyond the k-th nearest distance found so far (pynndescent's
+    /// <c>epsilon</c>): candidates up to (1 + epsilon) times it are explored. Larger finds more of the true neighbours,
+    /// more slowly; 0 stops soonest. Default 0.1 (pynndescent's); 0 to 1. Ignored by the exact search.</summary>
+    public float SearchEpsilon { get; set; } = 0.1f;
+
     /// <summary>How the neighbours vote for a class: when set, the transform also adds ML.NET's multiclass columns
     /// <c>Score</c> (each class's share of the vote, summing to 1) and <c>PredictedLabel</c> (a key). Default null
     /// (no vote) for the search transform; the classifier uses <see cref="NeighborVote.Majority"/> when it is not set.</summary>
@@ -69,6 +74,7 @@ public sealed class NearestNeighborsOptions
         check.ColumnName(IdColumnName, nameof(IdColumnName), optional: true);
         check.Accepts(NeighborCount >= 1, nameof(NeighborCount), NeighborCount, "at least 1");
         check.Defined(Distance, nameof(Distance));
+        check.Accepts(SearchEpsilon is >= 0f and <= 1f, nameof(SearchEpsilon), SearchEpsilon, "a number in [0, 1]");
         if (Vote is { } vote)
             check.Defined(vote, nameof(Vote));
         check.ColumnName(NeighborIdsColumnName, nameof(NeighborIdsColumnName));

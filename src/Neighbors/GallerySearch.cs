@@ -10,8 +10,11 @@ internal sealed class GallerySearch
     /// <summary>Neighbours per row in the approximate index's graph (pynndescent's index default).</summary>
     public const int IndexDegree = 30;
 
-    /// <summary>How far the approximate search looks beyond the current k-th distance (pynndescent's epsilon).</summary>
-    private const float SearchEpsilon = 0.1f;
+    /// <summary>Trees whose leaf seeds an approximate query. The k-NN graph of well-separated classes falls apart into
+    /// one component per class, and a walk never leaves the component it starts in: seeded from one tree's leaf
+    /// (pynndescent's way) a query whose leaf lies in another class finds none of its neighbours. Measured on 20,000
+    /// rows of a 100-centre Gaussian mixture: recall@10 0.958 from one tree, 1.000 from three.</summary>
+    private const int StartTrees = 3;
 
     private const string Magic = "MlNetTripletGallery";
     private const int FormatVersion = 1;
@@ -31,8 +34,8 @@ internal sealed class GallerySearch
     public int Dims { get; }
     public Metric Metric { get; }
 
-    /// <summary>Whether searches go through the NN-descent index (asked for and the gallery larger than
-    /// <see cref="IndexDegree"/> rows; a smaller one is searched exactly, which is as fast).</summary>
+    /// <summary>Whether the approximate search was asked for; a gallery of at most <see cref="IndexDegree"/> rows has no
+    /// index and is searched exactly, which is as fast.</summary>
     public bool Approximate { get; }
 
     /// <summary>The seed of the index (kept to rebuild it the same way when rows are appended).</summary>
@@ -65,8 +68,9 @@ internal sealed class GallerySearch
 
     /// <summary>The <paramref name="k"/> (at most <see cref="Rows"/>) nearest gallery rows of each of
     /// <paramref name="count"/> queries (row-major, finite, not prepared): row-major count x k gallery
-    /// <paramref name="indices"/> and true <paramref name="distances"/>, ascending, equal distances by row index.</summary>
-    public void Search(float[] queries, int count, int k, int[] indices, float[] distances, ParallelOptions po)
+    /// <paramref name="indices"/> and true <paramref name="distances"/>, ascending, equal distances by row index. An
+    /// approximate search expands candidates up to (1 + <paramref name="epsilon"/>) times the current k-th distance.</summary>
+    public void Search(float[] queries, int count, int k, int[] indices, float[] distances, float epsilon, ParallelOptions po)
     {
         if (_index is null)
         {
@@ -75,7 +79,8 @@ internal sealed class GallerySearch
                 indices, distances, po);
         }
         else
-            _index.Query(_rows, _kernel.Prepare(queries, count, Dims, po), count, k, _kernel, indices, distances, po, SearchEpsilon);
+            _index.Query(_rows, _kernel.Prepare(queries, count, Dims, po), count, k, _kernel, indices, distances, po, epsilon,
+                StartTrees);
         for (int i = 0; i < count * k; i++)
             distances[i] = _kernel.ToTrue(distances[i]);
     }

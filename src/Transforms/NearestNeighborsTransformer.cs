@@ -33,7 +33,7 @@ public sealed class NearestNeighborsTransformer : BatchedTransformer
         _description = description;
         _gallery = gallery;
         var o = description.Options;
-        Mapping = new BatchedMapping(o.FeatureColumnName, new Searcher(gallery, o.NeighborCount, o.Vote, o.ParallelOptions),
+        Mapping = new BatchedMapping(o.FeatureColumnName, new Searcher(gallery, o.NeighborCount, o.SearchEpsilon, o.Vote, o.ParallelOptions),
             Outputs(o, gallery), BatchSize, "embedding");
     }
 
@@ -154,7 +154,7 @@ public sealed class NearestNeighborsTransformer : BatchedTransformer
     /// <summary>The gallery search as the batched cursor's mapper. Output per row: k distances, k gallery rows (as float
     /// bits), then with a vote each class's score and the winning class (as float bits). Thread-safe: the gallery is
     /// immutable and each call has its own buffers.</summary>
-    private sealed class Searcher(Gallery gallery, int k, NeighborVote? vote, ParallelOptions po) : IBatchMapper
+    private sealed class Searcher(Gallery gallery, int k, float epsilon, NeighborVote? vote, ParallelOptions po) : IBatchMapper
     {
         private readonly int _classes = vote is null ? 0 : gallery.Labels.ClassCount;
 
@@ -165,7 +165,7 @@ public sealed class NearestNeighborsTransformer : BatchedTransformer
         {
             var indices = new int[rows * k];
             var distances = new float[rows * k];
-            gallery.Search.Search(input, rows, k, indices, distances, po);
+            gallery.Search.Search(input, rows, k, indices, distances, epsilon, po);
             int width = OutputWidth;
             Span<int> classes = k <= 256 ? stackalloc int[k] : new int[k];
             for (int r = 0; r < rows; r++)
