@@ -29,7 +29,8 @@ public sealed class NearestNeighborsOptions
 
     /// <summary>Search an NN-descent index built over the gallery at <c>Fit</c> (and saved with the model) instead of
     /// comparing every row with the whole gallery; default false (exact). Approximate search returns most, not all, of
-    /// the true neighbours (recall@10 0.99 on 100,000 generated 64-d vectors, README) and pays off on large galleries;
+    /// the true neighbours (recall@10 1.000 Euclidean and 0.9999 cosine, 2.4x and 3.0x the exact search's speed, on
+    /// 100,000 generated 64-d vectors: README) and pays off on large galleries;
     /// galleries of 30 rows or fewer are searched exactly.</summary>
     public bool Approximate { get; set; }
 

@@ -152,6 +152,18 @@ public sealed class NearestNeighborsTransformTests
         }
     }
 
+    [TestMethod]
+    public void Load_CorruptGallery_ThrowsNamingTheSearch()
+    {
+        var gallery = TestData.FashionTrain(Ml, 200);
+        var model = Ml.Transforms.NearestNeighbors().Fit(gallery);
+        string zip = Path.Combine(_dir, "search-source.zip"), corrupt = Path.Combine(_dir, "search-corrupt.zip");
+        Ml.Model.Save(model, gallery.Schema, zip);
+        ModelZip.RewriteEntry(zip, corrupt, e => e.EndsWith("Gallery.bin", StringComparison.Ordinal), b => b[..(b.Length / 2)]);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Model.Load(corrupt, out _).Transform(gallery));
+        StringAssert.Contains(e.Message, "nearest-neighbour search in this model zip is corrupt");
+    }
+
     private static float[][] Floats(IDataView data, string column) => data.Schema[column].Type.RawType == typeof(VBuffer<int>)
         ? data.GetColumn<int[]>(column).Select(ids => ids.Select(i => (float)i).ToArray()).ToArray()
         : data.GetColumn<float[]>(column).ToArray();
