@@ -17,6 +17,8 @@ using MlNetTriplet.Bench;
 // transfer-memory-one : one such epoch in this process.
 // onnx                : ONNX Runtime on the exported CNN and ResNet-18 vs the package's Transform, and the export's time,
 //                       bench/results/onnx.{json,md}.
+// nearest-neighbors   : the search transform's approximate mode against its exact mode on generated vectors (recall@k,
+//                       queries/s), bench/results/nearest-neighbors.{json,md}.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
 object? options;
@@ -32,6 +34,7 @@ try
         "transfer" or "transfer-one" => TransferOptions.Parse(rest),
         "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
         "onnx" => OnnxBenchOptions.Parse(rest),
+        "nearest-neighbors" => NeighborBenchOptions.Parse(rest),
         _ => null,
     };
 }
@@ -57,12 +60,13 @@ return (command, options) switch
     ("transfer-memory", TransferMemoryOptions o) => TransferMemory.Run(o),
     ("transfer-memory-one", TransferMemoryOptions o) => TransferMemory.RunOne(o),
     ("onnx", OnnxBenchOptions o) => OnnxBenchmark.Run(o),
+    ("nearest-neighbors", NeighborBenchOptions o) => NearestNeighborsBenchmark.Run(o),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory|onnx [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory|onnx|nearest-neighbors [options]");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
@@ -71,5 +75,6 @@ static int Usage()
     Console.Error.WriteLine(TransferOptions.Usage);
     Console.Error.WriteLine(TransferMemoryOptions.Usage);
     Console.Error.WriteLine(OnnxBenchOptions.Usage);
+    Console.Error.WriteLine(NeighborBenchOptions.Usage);
     return 2;
 }

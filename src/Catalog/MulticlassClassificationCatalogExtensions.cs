@@ -72,4 +72,35 @@ public static class MulticlassClassificationCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         return new TransferLearningTrainer(catalog.GetEnvironment(), options);
     }
+    /// <summary>A k-nearest-neighbour classifier: <c>Fit</c> keeps the training rows as the gallery (nothing is
+    /// trained) and the transformer adds <c>Score</c> (each class's share of the vote of the
+    /// <paramref name="neighborCount"/> nearest gallery rows) and <c>PredictedLabel</c>, as ML.NET's multiclass
+    /// evaluator reads them, beside the neighbour columns. New classes are added later with
+    /// <see cref="NearestNeighborsTransformer.AddToGallery"/>.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Label column: a key (as ML.NET's evaluator needs), text, Boolean or number.</param>
+    /// <param name="featureColumnName">The embedding column, a known-size <c>Vector&lt;Single&gt;</c>.</param>
+    /// <param name="neighborCount">Neighbours voting (k).</param>
+    /// <param name="vote">Majority or distance-weighted vote.</param>
+    public static NearestNeighborsEstimator NearestNeighbors(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
+        int neighborCount = 10, NeighborVote vote = NeighborVote.Majority) =>
+        catalog.NearestNeighbors(new NearestNeighborsOptions
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, NeighborCount = neighborCount, Vote = vote,
+        });
+
+    /// <summary>A k-nearest-neighbour classifier with every option of the search transform; the vote is
+    /// <see cref="NearestNeighborsOptions.Vote"/>, <see cref="NeighborVote.Majority"/> when not set.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="options">Columns, neighbour count, distance, vote, search mode.</param>
+    public static NearestNeighborsEstimator NearestNeighbors(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        NearestNeighborsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        var voting = options.Clone();
+        voting.Vote ??= NeighborVote.Majority;
+        return new NearestNeighborsEstimator(catalog.GetEnvironment(), voting);
+    }
 }

@@ -4,13 +4,15 @@ using Microsoft.ML.Data;
 
 namespace MlNetTriplet.Data;
 
-/// <summary>The values of one scalar column as text, numbered by first appearance: <see cref="Texts"/>[i] is the
-/// text of value i, <see cref="Missing"/>[i] whether it is ML.NET's missing value (key 0, floating-point NaN).</summary>
-internal sealed class ColumnValues(int[] ids, List<string> texts, List<bool> missing)
+/// <summary>The values of one scalar column, numbered by first appearance: <see cref="Texts"/>[i] is the text of
+/// value i, <see cref="Values"/> holds it in the column's own type (keys as key numbers), <see cref="Missing"/>[i]
+/// whether it is ML.NET's missing value (key 0, floating-point NaN).</summary>
+internal sealed class ColumnValues(int[] ids, List<string> texts, ScalarValues values, List<bool> missing)
 {
     /// <summary>Value number of each row.</summary>
     public int[] Ids { get; } = ids;
     public List<string> Texts { get; } = texts;
+    public ScalarValues Values { get; } = values;
     public List<bool> Missing { get; } = missing;
 }
 
@@ -74,7 +76,7 @@ internal static class EmbeddingReader
         }
         if (count == 0)
             throw new InvalidDataException($"{dataName} is empty: embedding column '{embeddingColumn}' has no rows.");
-        return (rows, count, readers.Select((r, c) => new ColumnValues(ids[c], r.Texts, r.Missing)).ToArray());
+        return (rows, count, readers.Select((r, c) => new ColumnValues(ids[c][..count], r.Texts, r.Values(), r.Missing)).ToArray());
     }
 
     /// <summary>Numbers a column's values by first appearance and keeps their text (invariant culture, floats
@@ -86,13 +88,18 @@ internal static class EmbeddingReader
 
         public abstract int Next();
 
+        /// <summary>The distinct values read so far, in the column's type.</summary>
+        public abstract ScalarValues Values();
+
         public static ValueReader Create(DataViewRowCursor cursor, DataViewSchema.Column column)
         {
             var invariant = CultureInfo.InvariantCulture;
             return column.Type switch
             {
                 KeyDataViewType => KeyReader(cursor, column),
-                TextDataViewType => new Typed<ReadOnlyMemory<char>, string>(cursor, column, m => m.ToString(), m => m.ToString(), _ => false),
+                // Text is kept as a copy: a cursor may reuse the memory a value points into.
+                TextDataViewType => new Typed<ReadOnlyMemory<char>, string>(cursor, column, m => m.ToString(), m => m.ToString(), _ => false,
+                    m => m.ToString().AsMemory()),
                 _ when column.Type.RawType == typeof(float) => Same<float>(cursor, column, v => v.ToString("R", invariant), float.IsNaN),
                 _ when column.Type.RawType == typeof(double) => Same<double>(cursor, column, v => v.ToString("R", invariant), double.IsNaN),
                 _ when column.Type.RawType == typeof(bool) => Same<bool>(cursor, column, v => v ? "true" : "false"),
@@ -118,16 +125,20 @@ internal static class EmbeddingReader
 
         private static Typed<T, T> Same<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, string> text,
             Func<T, bool>? missing = null) where T : notnull =>
-            new(cursor, column, text, v => v, missing ?? (_ => false));
+            new(cursor, column, text, v => v, missing ?? (_ => false), v => v);
 
         /// <summary>Values read as <typeparamref name="T"/>, told apart by <typeparamref name="TKey"/> (text is
-        /// compared by content, not by the memory it sits in).</summary>
+        /// compared by content, not by the memory it sits in); <paramref name="keep"/> copies a new value to keep.</summary>
         private sealed class Typed<T, TKey>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, string> text,
-            Func<T, TKey> key, Func<T, bool> missing) : ValueReader where TKey : notnull
+            Func<T, TKey> key, Func<T, bool> missing, Func<T, T> keep) : ValueReader where TKey : notnull
         {
             private readonly ValueGetter<T> _getter = cursor.GetGetter<T>(column);
             private readonly Dictionary<TKey, int> _ids = [];
+            private readonly List<T> _distinct = [];
+            private readonly PrimitiveDataViewType _type = (PrimitiveDataViewType)column.Type;
             private T _value = default!;
+
+            public override ScalarValues Values() => ScalarValues.Of(_type, _distinct.ToArray());
 
             public override int Next()
             {
@@ -137,6 +148,7 @@ internal static class EmbeddingReader
                     return id;
                 _ids.Add(k, id = Texts.Count);
                 Texts.Add(text(_value));
+                _distinct.Add(keep(_value));
                 Missing.Add(missing(_value));
                 return id;
             }

@@ -1,4 +1,5 @@
 using MlNetTriplet.Checks;
+using MlNetTriplet.Neighbors;
 
 namespace MlNetTriplet;
 

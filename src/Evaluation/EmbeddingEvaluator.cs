@@ -101,20 +101,13 @@ internal static class EmbeddingEvaluator
         };
     }
 
-    /// <summary>The majority class of the neighbours (nearest first); a tie goes to the tied class whose first vote
-    /// comes earliest, i.e. whose nearest neighbour is closest — independent of how classes are numbered.</summary>
+    /// <summary>The majority class of the neighbours (nearest first), ties as <see cref="NeighborVotes.Vote"/>.</summary>
     private static int Vote(ReadOnlySpan<ulong> nearest, int[] labels, int labelIds)
     {
-        Span<int> votes = labelIds <= 256 ? stackalloc int[labelIds] : new int[labelIds];
-        votes.Clear();
-        int most = 0;
-        foreach (ulong key in nearest)
-            most = Math.Max(most, ++votes[labels[ExactSearch.Index(key)]]);
-        foreach (ulong key in nearest)
-        {
-            int label = labels[ExactSearch.Index(key)];
-            if (votes[label] == most) return label;
-        }
-        throw new InvalidOperationException("No neighbours voted.");
+        Span<int> classes = nearest.Length <= 256 ? stackalloc int[nearest.Length] : new int[nearest.Length];
+        for (int t = 0; t < nearest.Length; t++)
+            classes[t] = labels[ExactSearch.Index(nearest[t])];
+        Span<float> scores = labelIds <= 256 ? stackalloc float[labelIds] : new float[labelIds];
+        return NeighborVotes.Vote(classes, default, weighted: false, scores);
     }
 }

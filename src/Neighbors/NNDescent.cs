@@ -228,12 +228,12 @@ internal sealed class NNDescent
         _distances.CopyTo(distances, 0);
     }
 
-    /// <summary>The <paramref name="k"/> nearest indexed rows of each (prepared) query: start from the query's leaf in
-    /// the first tree, then best-first search of the neighbour graph, expanding candidates up to (1 + epsilon) times the
-    /// current k-th distance (pynndescent's query). Each query is searched on its own, so its answer does not depend
+    /// <summary>The <paramref name="k"/> nearest indexed rows of each (prepared) query: start from the query's leaves in
+    /// the first <paramref name="startTrees"/> trees (pynndescent's query: one), then best-first search of the neighbour
+    /// graph, expanding candidates up to (1 + epsilon) times the current k-th distance. Each query is searched on its own, so its answer does not depend
     /// on the other queries of the batch.</summary>
     public void Query(float[] data, float[] queries, int queryRows, int k, DistanceKernel metric, int[] indices,
-        float[] distances, ParallelOptions po, float epsilon = 0.1f)
+        float[] distances, ParallelOptions po, float epsilon = 0.1f, int startTrees = 1)
     {
         int rows = _rows, dims = _dims;
         Parallel.For(0, queryRows, po, () => new SearchScratch(rows), (qi, _, s) =>
@@ -254,7 +254,7 @@ internal sealed class NNDescent
                 if (NeighborHeap.Less(d, p, rd[0], ri[0])) NeighborHeap.Push(rd, ri, default, d, p, false);
             }
 
-            for (int tree = 0; tree < _forest.TreeCount && (tree == 0 || ri[0] == NeighborHeap.Empty); tree++)
+            for (int tree = 0; tree < _forest.TreeCount && (tree < startTrees || ri[0] == NeighborHeap.Empty); tree++)
                 foreach (int p in _forest.Leaf(tree, q, data, dims)) Visit(p, rd, ri, q);
             for (int p = 0; ri[0] == NeighborHeap.Empty && p < rows; p++) Visit(p, rd, ri, q);
 

@@ -20,6 +20,8 @@ using MlNetTriplet.Persistence;
     "MlNetTriplet class activation maps", ModelFormats.ClassActivationMapLoader)]
 [assembly: LoadableClass(typeof(BatchedTransformer), typeof(UmapTransformer), null, typeof(SignatureLoadModel),
     "MlNetTriplet UMAP projection", ModelFormats.UmapLoader)]
+[assembly: LoadableClass(typeof(BatchedTransformer), typeof(NearestNeighborsTransformer), null, typeof(SignatureLoadModel),
+    "MlNetTriplet nearest-neighbour search", ModelFormats.NearestNeighborsLoader)]
 
 namespace MlNetTriplet.Persistence;
 
@@ -33,6 +35,7 @@ internal static class ModelFormats
     public const string UmapLoader = "MlNetTripletUmap";
     public const string TransferLearningLoader = "MlNetTripletTransfer";
     public const string ClassActivationMapLoader = "MlNetTripletCam";
+    public const string NearestNeighborsLoader = "MlNetTripletKnn";
 
     public static readonly ModelFormat Cnn = new("MLNTCNNC", CnnLoader, "CNN classifier");
     public static readonly ModelFormat NeuralNetwork = new("MLNTNNET", NeuralNetworkLoader, "neural network classifier");
@@ -40,4 +43,5 @@ internal static class ModelFormats
     public static readonly ModelFormat Umap = new("MLNTUMAP", UmapLoader, "UMAP projection");
     public static readonly ModelFormat TransferLearning = new("MLNTXFER", TransferLearningLoader, "transfer learning classifier");
     public static readonly ModelFormat ClassActivationMap = new("MLNTCAMT", ClassActivationMapLoader, "class activation map transform");
+    public static readonly ModelFormat NearestNeighbors = new("MLNTKNNS", NearestNeighborsLoader, "nearest-neighbour search");
 }

@@ -11,9 +11,12 @@ namespace MlNetTriplet.Transforms;
 internal static class ClassifierOutputs
 {
     /// <summary><c>Score</c> (class probabilities, slot names from the label values) and <c>PredictedLabel</c> (a key
-    /// carrying the label values), from a network output whose first <paramref name="classes"/> values are already a
-    /// probability vector (more values may follow, for other columns).</summary>
-    public static List<OutputColumn> Multiclass(int classes, KeyValues? labelValues)
+    /// carrying the label values), from an output whose <paramref name="classes"/> values from
+    /// <paramref name="offset"/> are already a probability vector (other values may surround them, for other columns).
+    /// The predicted class is the first of the highest scores, or what <paramref name="predicted"/> reads from the
+    /// row's output (0-based) when given.</summary>
+    public static List<OutputColumn> Multiclass(int classes, KeyValues? labelValues, int offset = 0,
+        Func<ReadOnlySpan<float>, int>? predicted = null)
     {
         var scoreAnnotations = new DataViewSchema.Annotations.Builder();
         if (labelValues is not null)
@@ -29,10 +32,11 @@ internal static class ClassifierOutputs
 
         return
         [
-            OutputColumn.Vector(DefaultColumnNames.Score, classes, scoreAnnotations.ToAnnotations()),
+            OutputColumn.Vector(DefaultColumnNames.Score, classes, scoreAnnotations.ToAnnotations(), offset),
             new OutputColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), classes),
                 labelAnnotations.ToAnnotations(),
-                row => (ValueGetter<uint>)((ref uint dst) => dst = (uint)ArgMax(row.Output[..classes]) + 1)),
+                row => (ValueGetter<uint>)((ref uint dst) =>
+                    dst = (uint)(predicted is null ? ArgMax(row.Output.Slice(offset, classes)) : predicted(row.Output)) + 1)),
         ];
     }
 

@@ -25,6 +25,7 @@ public sealed class OptionMessagesTests
             Ml.MulticlassClassification.Trainers.NeuralNetwork((NeuralNetworkMulticlassTrainer.Options)o),
         [typeof(TransferLearningTrainer.Options)] = o => Ml.MulticlassClassification.Trainers.TransferLearning((TransferLearningTrainer.Options)o),
         [typeof(UmapOptions)] = o => Ml.Transforms.ProjectToUmap("Umap", "Embedding", (UmapOptions)o),
+        [typeof(NearestNeighborsOptions)] = o => Ml.Transforms.NearestNeighbors((NearestNeighborsOptions)o),
         [typeof(EmbeddingEvaluationOptions)] = o => Ml.Embeddings().Evaluate(Rows(), options: (EmbeddingEvaluationOptions)o),
         [typeof(CamGalleryOptions)] = o => CamGallery.Save(Rows(), Path.Combine(Path.GetTempPath(), "never-written.png"), (CamGalleryOptions)o),
         // The CAM estimator needs a fitted classifier before it reads its options; their check is the same call.
@@ -109,6 +110,15 @@ public sealed class OptionMessagesTests
             new("Metric", DistanceMetric.SquaredEuclidean), new("EpochCount", (int?)0),
             new("NegativeSampleRate", -1), new("LearningRate", float.NaN), new("LocalConnectivity", -1f), new("SetOpMixRatio", 1.5f),
             new("RepulsionStrength", -1f), new("MaxThreads", (int?)0)),
+        .. For<NearestNeighborsOptions>(
+            new("FeatureColumnName", " ", typeof(ArgumentException)), new("LabelColumnName", "", typeof(ArgumentException)),
+            new("IdColumnName", " ", typeof(ArgumentException)), new("NeighborCount", 0), new("Distance", (DistanceMetric)Undefined),
+            new("SearchEpsilon", -0.1f), new("SearchEpsilon", float.NaN), new("Vote", (NeighborVote?)(NeighborVote)Undefined),
+            new("NeighborIdsColumnName", "", typeof(ArgumentException)), new("NeighborLabelsColumnName", null, typeof(ArgumentException)),
+            new("NeighborDistancesColumnName", " ", typeof(ArgumentException)),
+            new("NeighborDistancesColumnName", "NeighborIds", typeof(ArgumentException)),
+            new("NeighborLabelsColumnName", "Score", typeof(ArgumentException), Also: ("Vote", (NeighborVote?)NeighborVote.Majority)),
+            new("NeighborIdsColumnName", "PredictedLabel", Valid: true), new("MaxThreads", (int?)0)),
         .. For<ClassActivationMapOptions>(
             new("Method", (CamMethod)Undefined), new("Target", null, typeof(ArgumentNullException)), new("LayerName", " "),
             new("OutputColumnName", "", typeof(ArgumentException)), new("ExplainedLabelColumnName", " ", typeof(ArgumentException)),
@@ -134,6 +144,7 @@ public sealed class OptionMessagesTests
         "TripletEmbeddingOptions.NormalizeEmbedding", "UmapOptions.CustomDistance", "UmapOptions.Seed",
         "EmbeddingEvaluationOptions.ComputeClusterQuality", "EmbeddingEvaluationOptions.Seed", "CamGalleryOptions.Title",
         "ConvBlock.BatchNorm", "MlpArchitecture.BatchNorm", "ImageAugmentation.RandomResizedCrop",
+        "NearestNeighborsOptions.Approximate", "NearestNeighborsOptions.Seed",
     ];
 
     public static IEnumerable<object[]> Cases =>
@@ -169,7 +180,7 @@ public sealed class OptionMessagesTests
 
     /// <summary>Each options object with its defaults (null), and the values the table marks as valid.</summary>
     public static IEnumerable<object?[]> ValidCases =>
-        TrainerOptions.Concat([typeof(UmapOptions), typeof(ClassActivationMapOptions)]).Select(t => new object?[] { t, null })
+        TrainerOptions.Concat([typeof(UmapOptions), typeof(ClassActivationMapOptions), typeof(NearestNeighborsOptions)]).Select(t => new object?[] { t, null })
             .Concat(OwnCases.Where(x => x.Case.Valid).Select(x => new object?[] { x.Root, x.Case }));
 
     [TestMethod]

@@ -2,8 +2,8 @@
 //        ModelProbe --with-loader <model.zip> <data file> <column> <output.txt>
 //        ModelProbe --one-by-one <model.zip> <images.idx> <labels.idx> <rows> <output.txt> <column>
 //        ModelProbe --image-folder <model.zip> <folder> <output.txt> <column>
-// Writes one line per row: the column (default "Score"; scalar or vector), space-separated, as round-trip ("R")
-// floats. The second form loads the data loader saved in the zip (ml.Model.Save(model, loader, path)). The third
+// Writes one line per row: the column (default "Score"; scalar or vector; integers converted), space-separated, as
+// round-trip ("R") floats. The second form loads the data loader saved in the zip (ml.Model.Save(model, loader, path)). The third
 // predicts the rows one at a time through a PredictionEngine, as a server does (a vector column). The fourth scores
 // the photos of an image folder (mlContext.Data.LoadFromImageFolder); this project references no weights package, so
 // a photo model must load from its zip alone.
@@ -50,10 +50,16 @@ else
 }
 File.WriteAllLines(output, values.Select(s => string.Join(' ', s.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
 
-static IEnumerable<float[]> Read(IDataView scored, string column) =>
-    scored.Schema[column].Type is VectorDataViewType
+IEnumerable<float[]> Read(IDataView scored, string column)
+{
+    // Integer columns (a search's neighbour ids) are written as floats: exact below 2^24.
+    var type = scored.Schema[column].Type;
+    if ((type is VectorDataViewType vector ? vector.ItemType : type) is NumberDataViewType number && number != NumberDataViewType.Single)
+        scored = ml.Transforms.Conversion.ConvertType(column, outputKind: DataKind.Single).Fit(scored).Transform(scored);
+    return scored.Schema[column].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(column)
         : scored.GetColumn<float>(column).Select(v => new[] { v });
+}
 
 internal sealed class Row
 {
