@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetTriplet.Images;
 
 namespace MlNetTriplet.Tests.TransferLearning;
 
@@ -13,6 +15,25 @@ internal static class CaltechPhotos
     {
         public string ImagePath { get; set; } = "";
         public string Label { get; set; } = "";
+    }
+
+    /// <summary>A photo prepared as the network's input (3 x 224 x 224 RGB in [0, 1]), under the path column's name.</summary>
+    public sealed class PreparedPhoto
+    {
+        [VectorType(3 * 224 * 224)] public float[] ImagePath { get; set; } = [];
+        public string Label { get; set; } = "";
+    }
+
+    /// <summary>Each photo prepared as the transformers prepare it (evaluation geometry: shorter side 256, centre 224).</summary>
+    public static List<PreparedPhoto> Prepare(IEnumerable<Photo> photos)
+    {
+        using var preparer = new ImagePreparation(ImageGeometry.ImageNet).CreatePreparer();
+        return photos.Select((photo, row) =>
+        {
+            var pixels = new float[3 * 224 * 224];
+            preparer.PrepareFile(photo.ImagePath, epoch: 0, row, pixels);
+            return new PreparedPhoto { ImagePath = pixels, Label = photo.Label };
+        }).ToList();
     }
 
     /// <summary>Every <paramref name="every"/>-th photo of <paramref name="split"/> ("train": 20 a class, or "val":
