@@ -45,8 +45,13 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         HeadDropout = 0,
     };
 
-    /// <summary>The TF-Addons semi-hard tutorial exactly: the defaults with <see cref="SemiHardTutorialCnn"/>.</summary>
-    public static TripletEmbeddingOptions SemiHardRecipe() => new() { Architecture = SemiHardTutorialCnn };
+    /// <summary>The TF-Addons semi-hard tutorial exactly: the defaults with <see cref="SemiHardTutorialCnn"/>, its
+    /// mining, sampling and distance set explicitly.</summary>
+    public static TripletEmbeddingOptions SemiHardRecipe() => new()
+    {
+        Architecture = SemiHardTutorialCnn, Mining = TripletMining.SemiHard, Sampling = TripletSampling.Shuffled,
+        Distance = TripletDistance.Euclidean,
+    };
 
     /// <summary>The Keras triplet tutorial: 3 epochs of 150 batches of 64 random triplets, softmax-ratio loss on L1
     /// distances, a 100-d ReLU embedding without normalisation, <see cref="SoftmaxRatioTutorialCnn"/>, Adam 0.001.</summary>

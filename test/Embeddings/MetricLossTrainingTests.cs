@@ -31,7 +31,8 @@ public sealed class MetricLossTrainingTests
     [DataRow(TripletLossKind.ProxyAnchor)]
     public void Loss_AtItsPapersDefaults_LearnsAnEmbeddingThatRetrievesTestImages(TripletLossKind loss)
     {
-        // Ten classes, chance P@1 0.1; 3 epochs of 1,200 images through a 128-unit MLP reached P@1 0.70-0.75 with each loss.
+        // Ten classes, chance P@1 0.1; 3 epochs of 1,200 images through a 128-unit MLP reached test P@1 0.783
+        // (contrastive), 0.785 (multi-similarity) and 0.770 (Proxy Anchor).
         var (model, test) = Train(loss);
         Assert.IsGreaterThan(0.6, test.PrecisionAt1, $"{loss}: {test}");
         var history = Embedding(model).History!;

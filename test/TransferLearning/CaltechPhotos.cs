@@ -45,6 +45,19 @@ internal static class CaltechPhotos
         return all.Where((_, i) => i % every == 0).ToList();
     }
 
+    /// <summary>Copies every <paramref name="every"/>-th photo of both splits to <paramref name="folder"/>/photos/train
+    /// and photos/val, one sub-folder per class: the image folder layout the README's blocks read.</summary>
+    public static void CopyAsImageFolder(MLContext ml, string folder, int every = 1)
+    {
+        foreach (string split in new[] { "train", "val" })
+            foreach (var photo in List(ml, split, every))
+            {
+                string target = Path.Combine(folder, "photos", split, photo.Label, Path.GetFileName(photo.ImagePath));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(photo.ImagePath, target);
+            }
+    }
+
     public static IDataView Load(MLContext ml, string split, int every) => ml.Data.LoadFromEnumerable(List(ml, split, every));
 
     /// <summary>MapValueToKey on the label, learnt in alphabetical order (ant = key 1).</summary>
