@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MlNetTriplet.Images;
 
 namespace MlNetTriplet.Backbones;
 
@@ -32,6 +33,11 @@ internal sealed record BackboneSpec(
     /// <summary>The smallest square side the network accepts; the CNTK mean image fixes its size.</summary>
     [JsonIgnore]
     public int RequiredImageSize => Preprocessing == BackbonePreprocessing.CntkBgrMeanImage ? DefaultImageSize : 0;
+
+    /// <summary>How a photo becomes this network's input: shorter side to <see cref="ResizeShorterSide"/>, centre
+    /// <see cref="ImageSize"/> x <see cref="ImageSize"/> crop, RGB.</summary>
+    [JsonIgnore]
+    public ImageGeometry Geometry => new(new ImageShape(3, ImageSize, ImageSize), ResizeShorterSide);
 
     /// <summary>Rejects specs no network can be built from (a hand-edited or corrupt model zip).</summary>
     public void Validate()

@@ -120,7 +120,7 @@ public sealed class CnnClassifierTrainer : NetworkEstimator<CnnClassifierTrainer
         var o = TrainerOptions;
         var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages));
         using var data = PhotoTrainingData.Create(trainData, validationData, columns,
-            CnnClassifierTransformer.PhotoGeometry(shape), o.Augmentation, shuffle: true,
+            CnnClassifierTransformer.PhotoGeometry(shape), o.Augmentation, (PhotoOrder.Shuffle, PhotoOrder.InOrder),
             new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken), stream, seed);
         using (var photos = StartLog("Photos"))
             foreach (var bad in data.Skipped)

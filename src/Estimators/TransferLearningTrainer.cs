@@ -97,6 +97,10 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         /// (libtorch trains on the rest).</summary>
         public int? DecoderThreads { get; set; }
 
+        /// <summary>The backbone options, as the training steps shared with photo embeddings take them.</summary>
+        internal BackboneTraining BackboneTraining => new(Backbone, Mode, nameof(Mode), FineTuneBlocks,
+            BackboneLearningRateFactor, Augmentation, SkipUnreadableImages, DecoderThreads);
+
         internal override void Validate()
         {
             base.Validate();
@@ -106,17 +110,8 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
             check.ColumnName(FeaturesColumnName, nameof(FeaturesColumnName), optional: true);
             check.DistinctColumns([(nameof(FeaturesColumnName), FeaturesColumnName)], DefaultColumnNames.Score,
                 DefaultColumnNames.PredictedLabel);
-            check.Defined(Mode, nameof(Mode));
-            check.Accepts(FineTuneBlocks is null or >= 1, nameof(FineTuneBlocks), FineTuneBlocks, "null (1) or at least 1");
-            check.Compatible(FineTuneBlocks is null || Mode == TransferMode.FineTuneLastBlocks, nameof(FineTuneBlocks),
-                FineTuneBlocks, nameof(Mode), Mode, "null unless Mode is FineTuneLastBlocks (the only mode that uses it)");
-            check.Accepts(BackboneLearningRateFactor is > 0 and <= 1, nameof(BackboneLearningRateFactor),
-                BackboneLearningRateFactor, "a number in (0, 1]");
             check.Accepts(HeadDropout is >= 0 and < 1, nameof(HeadDropout), HeadDropout, "a number in [0, 1)");
-            check.Accepts(DecoderThreads is null or >= 1, nameof(DecoderThreads), DecoderThreads, "null (a quarter of the cores) or at least 1");
-            check.Compatible(BatchSize >= 2 || Mode == TransferMode.FrozenBackbone, nameof(BatchSize), BatchSize, nameof(Mode), Mode,
-                "at least 2 when the backbone trains (batch norm)");
-            Augmentation?.Validate(check.Inside(nameof(Augmentation)));
+            BackboneTraining.Validate(check, BatchSize);
         }
     }
 
@@ -128,8 +123,9 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         Device device, int seed)
     {
         var o = TrainerOptions;
-        var backbone = o.Backbone ?? PretrainedBackbone.ResNet18ImageNet();
-        var geometry = new ImageGeometry(new ImageShape(3, backbone.ImageSize, backbone.ImageSize), backbone.ResizeShorterSide);
+        var settings = o.BackboneTraining;
+        var backbone = settings.Resolve();
+        var geometry = backbone.Spec.Geometry;
         var (classCount, labelValues) = CheckSchema(trainData.Schema, geometry);
         if (validationData is not null)
         {
@@ -143,22 +139,20 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
         var columns = new PhotoColumns(o.ImageColumnName, o.LabelColumnName, classCount,
             k => names is null ? $"key {k + 1}" : $"'{names[k]}'");
 
-        bool frozen = o.Mode == TransferMode.FrozenBackbone;
-        var stream = new ImageStreamOptions(o.SkipUnreadableImages, nameof(Options.SkipUnreadableImages), o.DecoderThreads);
-        using var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry,
-            frozen ? null : o.Augmentation, shuffle: !frozen,
-            new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken), stream, seed);
+        bool frozen = settings.Frozen;
+        using var data = PhotoTrainingData.Create(trainData, validationData, columns, geometry, settings.TrainingAugmentation,
+            (frozen ? PhotoOrder.InOrder : PhotoOrder.Shuffle, PhotoOrder.InOrder),
+            new PhotoBatching(o.BatchSize, o.InferenceBatchSize, o.ValidationFraction, device, o.CancellationToken),
+            settings.Stream, seed);
         using var notes = StartLog("Transfer learning");
-        foreach (var bad in data.Skipped)
-            notes.Warning($"Skipped unreadable photo '{bad.Path}': {bad.Reason}");
 
         manual_seed(seed);
         var network = new TransferNetwork(BackboneModule.Load(backbone), classCount, o.HeadDropout);
         try
         {
             network.to(device);
-            var parts = frozen ? null : Parts(network, o);
-            notes.Info($"{backbone.Name}: {data.TrainRows} training photos, {data.ValidationRows} validation photos, {classCount} classes, {o.Mode}.");
+            var parts = frozen ? null : settings.Parts(network, OptionChecks.For(o));
+            settings.Report(notes, data, backbone.Spec, classCount);
             var history = frozen ? TrainHead(network, data, device, seed, notes) : FineTune(network, data, parts!, seed);
             var description = new TransferLearningTransformer.Description(o.ImageColumnName, backbone.Spec, classCount,
                 o.HeadDropout, o.Mode, o.FeaturesColumnName, data.Skipped.Count, o.InferenceBatchSize, o.Device, history);
@@ -195,48 +189,19 @@ public sealed class TransferLearningTrainer : NetworkEstimator<TransferLearningT
             new CrossEntropyObjective(), parts);
     }
 
-    /// <summary>Frozen backbone: one pass computes every photo's pooled features (the slow part, reported as
-    /// <see cref="TrainingPhase.Preparing"/>), then the head trains on them as any small network does.</summary>
+    /// <summary>Frozen backbone: one pass computes every photo's pooled features, then the head trains on them as any
+    /// small network does.</summary>
     private TrainingHistory TrainHead(TransferNetwork network, PhotoTrainingData data, Device device, int seed,
         ITrainingLog notes)
     {
         var o = TrainerOptions;
-        if (o.TuneNativeAllocator)
-            NativeAllocator.KeepBuffersInHeap();
-        using var train = new BatchSource(PooledFeatures(network, data.Train, device, notes),
+        using var train = new BatchSource(BackboneTraining.CacheFeatures(network, data.Train, device, o, notes),
             BatchPlan.Shuffled(data.TrainRows, o.BatchSize, seed));
         using var valid = data.Validation is null ? null
-            : new BatchSource(PooledFeatures(network, data.Validation, device, notes),
+            : new BatchSource(BackboneTraining.CacheFeatures(network, data.Validation, device, o, notes),
                 BatchPlan.Sequential(data.ValidationRows, o.InferenceBatchSize));
         using var log = StartLog();
         return new NetworkTrainer(o, log, seed).Fit(network.Head, train, valid, new CrossEntropyObjective());
-    }
-
-    private TensorRows PooledFeatures(TransferNetwork network, BatchSource photos, Device device, ITrainingLog notes)
-    {
-        var progress = new ProgressReporter(TrainerOptions.ProgressCallback, notes, TrainingPhase.Preparing, 0,
-            TrainerOptions.NumberOfEpochs, photos.StepsPerEpoch);
-        return FrozenFeatures.Compute(photos, network, network.PooledFeatures, device,
-            (step, rows) => progress.Step(step, rows, null), TrainerOptions.CancellationToken);
-    }
-
-    /// <summary>The head at the full learning rate, and the backbone blocks the mode trains at the backbone's factor;
-    /// the other blocks frozen.</summary>
-    private static TrainableParts Parts(TransferNetwork network, Options o)
-    {
-        var backbone = network.Backbone;
-        int blocks = backbone.BlockNames.Count;
-        int tuned = o.FineTuneBlocks ?? 1;
-        if (o.Mode == TransferMode.FineTuneLastBlocks)
-            OptionChecks.For(o).Accepts(tuned <= blocks, nameof(Options.FineTuneBlocks), tuned,
-                $"at most {blocks}, the blocks of backbone '{backbone.Spec.Name}' ({string.Join(", ", backbone.BlockNames)}); FineTuneAll trains them all");
-        int firstTrained = o.Mode == TransferMode.FineTuneAll ? 0 : blocks - tuned;
-        var trained = Enumerable.Range(firstTrained, blocks - firstTrained)
-            .SelectMany(i => backbone.Block(i).parameters()).ToList();
-        var frozen = Enumerable.Range(0, firstTrained).Select(backbone.Block).ToList();
-        return new TrainableParts(
-            [new ParameterGroup(network.Head.parameters().ToList(), 1),
-             new ParameterGroup(trained, o.BackboneLearningRateFactor)], frozen);
     }
 
     private (int ClassCount, KeyValues? LabelValues) CheckSchema(DataViewSchema schema, ImageGeometry geometry)

@@ -6,8 +6,10 @@ namespace MlNetTriplet;
 /// <c>TripletSemiHardLoss</c> tutorial (FaceNet) does: shuffled batches of 32, semi-hard mining, margin loss 1.0 on
 /// Euclidean distances, a 256-d L2-normalised embedding, Adam 0.001, 5 epochs; images go through
 /// <see cref="DefaultCnn"/>. <see cref="SemiHardRecipe"/> is the tutorial exactly (its own CNN),
-/// <see cref="SoftmaxRatioRecipe"/> the Keras triplet tutorial. Losses, mining, distance and sampling combine freely;
-/// <c>Fit</c> rejects the combinations that cannot work before reading any data.</summary>
+/// <see cref="SoftmaxRatioRecipe"/> the Keras triplet tutorial. Photos (a column of file paths or of
+/// <c>LoadImages</c> images) go through a pretrained <see cref="Backbone"/> (the ImageNet ResNet-18 by default, frozen
+/// by default) and an embedding head, in class-balanced P x K batches. Losses, mining, distance and sampling combine
+/// freely; <c>Fit</c> rejects the combinations that cannot work before reading any data.</summary>
 public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
 {
     /// <summary>Creates the TF-Addons semi-hard recipe's options (batch 32, 5 epochs).</summary>
@@ -43,8 +45,13 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         HeadDropout = 0,
     };
 
-    /// <summary>The TF-Addons semi-hard tutorial exactly: the defaults with <see cref="SemiHardTutorialCnn"/>.</summary>
-    public static TripletEmbeddingOptions SemiHardRecipe() => new() { Architecture = SemiHardTutorialCnn };
+    /// <summary>The TF-Addons semi-hard tutorial exactly: the defaults with <see cref="SemiHardTutorialCnn"/>, its
+    /// mining, sampling and distance set explicitly.</summary>
+    public static TripletEmbeddingOptions SemiHardRecipe() => new()
+    {
+        Architecture = SemiHardTutorialCnn, Mining = TripletMining.SemiHard, Sampling = TripletSampling.Shuffled,
+        Distance = DistanceMetric.Euclidean,
+    };
 
     /// <summary>The Keras triplet tutorial: 3 epochs of 150 batches of 64 random triplets, softmax-ratio loss on L1
     /// distances, a 100-d ReLU embedding without normalisation, <see cref="SoftmaxRatioTutorialCnn"/>, Adam 0.001.</summary>
@@ -59,8 +66,14 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>Key-typed label column (classes define who is positive). Default <c>"Label"</c>.</summary>
     public string LabelColumnName { get; set; } = "Label";
 
-    /// <summary><c>Vector&lt;Single&gt;</c> input column: images (C x H x W) or plain feature vectors. Default
-    /// <c>"Features"</c>.</summary>
+    /// <summary>The input column: a <c>Vector&lt;Single&gt;</c> of images (C x H x W) or plain feature vectors, or
+    /// photos for a pretrained <see cref="Backbone"/>: a Text column of file paths (as
+    /// <c>mlContext.Data.LoadFromImageFolder</c> gives), an Image column from <c>mlContext.Transforms.LoadImages</c>,
+    /// or (with <see cref="Backbone"/> set) a <c>Vector&lt;Single&gt;</c> prepared as 3 x 224 x 224 RGB in [0, 1].
+    /// Default <c>"Features"</c>.</summary>
+    // One input column for every kind of input, as ML.NET's own image trainer (ImageClassificationTrainer) reads its
+    // images from featureColumnName: an embedding has one input whatever it holds, and a second column option would
+    // leave users guessing which of the two a model reads. What the column holds decides the network.
     public string FeatureColumnName { get; set; } = "Features";
 
     /// <summary>Name of the <c>Vector&lt;Single, EmbeddingSize&gt;</c> column the transformer adds. Default
@@ -89,8 +102,45 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// ReLU units, widening towards the embedding rather than the classifier default's 64-wide last layer.</summary>
     public static MlpArchitecture DefaultMlp { get; } = new() { HiddenLayers = [256, 128] };
 
+    /// <summary>The pretrained network photos go through (its pooled features feed the embedding head: linear to
+    /// <see cref="EmbeddingSize"/>, <see cref="EmbeddingBatchNorm"/>, <see cref="EmbeddingActivation"/>,
+    /// <see cref="NormalizeEmbedding"/>). Default null: photo columns (paths, LoadImages images) go through
+    /// <see cref="PretrainedBackbone.ResNet18ImageNet(string?, string?)"/> (add NuGet
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> to the application), vectors through <see cref="Architecture"/>
+    /// or <see cref="Mlp"/>. Set it to use your own weights (<see cref="PretrainedBackbone.FromFile"/>) or to embed
+    /// vectors already prepared as its input.</summary>
+    public PretrainedBackbone? Backbone { get; set; }
+
+    /// <summary>How much of the <see cref="Backbone"/> trains with the embedding head. Default
+    /// <see cref="TransferMode.FrozenBackbone"/>: each photo's pooled features are computed once and cached (no
+    /// augmentation then), and the head trains on them in seconds.</summary>
+    public TransferMode BackboneMode { get; set; } = TransferMode.FrozenBackbone;
+
+    /// <summary>Backbone blocks that train in <see cref="TransferMode.FineTuneLastBlocks"/>, counted from the end
+    /// (ResNets have 5: stem, layer1..layer4); only that mode takes it. Default null: 1.</summary>
+    public int? FineTuneBlocks { get; set; }
+
+    /// <summary>The backbone's learning rate as a share of the head's when it trains. Default 0.1.</summary>
+    public double BackboneLearningRateFactor { get; set; } = 0.1;
+
+    /// <summary>Augmentation of training photos when the backbone trains (random resized crop, horizontal flip); null
+    /// turns it off. A frozen backbone's cached features are never augmented. Default
+    /// <see cref="ImageAugmentation.Default"/>.</summary>
+    public ImageAugmentation? Augmentation { get; set; } = ImageAugmentation.Default;
+
+    /// <summary>Leave unreadable photo files out of training (logged) instead of failing before the first step.
+    /// Default false.</summary>
+    public bool SkipUnreadableImages { get; set; }
+
+    /// <summary>Threads decoding photos during training. Default null: a quarter of the cores, at least one.</summary>
+    public int? DecoderThreads { get; set; }
+
     /// <summary>Size of the embedding (the network's last linear layer). Default 256.</summary>
     public int EmbeddingSize { get; set; } = 256;
+
+    /// <summary>Batch normalisation of the embedding layer's output (before the activation and the L2
+    /// normalisation). Default false.</summary>
+    public bool EmbeddingBatchNorm { get; set; }
 
     /// <summary>Activation applied to the embedding layer's output. Default null (linear).</summary>
     public Activation? EmbeddingActivation { get; set; }
@@ -98,26 +148,45 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>Scale every embedding to unit L2 norm (inside the network, so training sees it too). Default true.</summary>
     public bool NormalizeEmbedding { get; set; } = true;
 
-    /// <summary>Loss of one triplet. Default <see cref="TripletLossKind.Margin"/>.</summary>
+    /// <summary>The loss. Default <see cref="TripletLossKind.Margin"/>.</summary>
     public TripletLossKind Loss { get; set; } = TripletLossKind.Margin;
 
-    /// <summary>Which triplets of a batch are used. Default <see cref="TripletMining.SemiHard"/>.</summary>
-    public TripletMining Mining { get; set; } = TripletMining.SemiHard;
+    /// <summary>Which triplets of a batch the triplet losses (<see cref="TripletLossKind.Margin"/>,
+    /// <see cref="TripletLossKind.SoftmaxRatio"/>) use. Default null: <see cref="TripletMining.SemiHard"/> for them; the
+    /// other losses choose their own pairs, and take no mining.</summary>
+    public TripletMining? Mining { get; set; }
 
-    /// <summary>How batches are drawn. Default <see cref="TripletSampling.Shuffled"/>.</summary>
-    public TripletSampling Sampling { get; set; } = TripletSampling.Shuffled;
+    /// <summary>How batches are drawn. Default null: <see cref="TripletSampling.ClassBalanced"/> for photos (a
+    /// shuffled batch of a few photos from many classes holds few positive pairs), <see cref="TripletSampling.Shuffled"/>
+    /// for vectors (the TF-Addons recipe).</summary>
+    public TripletSampling? Sampling { get; set; }
 
-    /// <summary>Distance between embeddings in the loss and the miners: <see cref="DistanceMetric.Euclidean"/>
-    /// (default), <see cref="DistanceMetric.SquaredEuclidean"/>, <see cref="DistanceMetric.Manhattan"/> or
-    /// <see cref="DistanceMetric.Cosine"/>.</summary>
-    public DistanceMetric Distance { get; set; } = DistanceMetric.Euclidean;
+    /// <summary>Distance between embeddings in the loss and the miners: <see cref="DistanceMetric.Euclidean"/>,
+    /// <see cref="DistanceMetric.SquaredEuclidean"/>, <see cref="DistanceMetric.Manhattan"/> or
+    /// <see cref="DistanceMetric.Cosine"/>. Default null: <see cref="DistanceMetric.Cosine"/> for
+    /// <see cref="TripletLossKind.MultiSimilarity"/> and <see cref="TripletLossKind.ProxyAnchor"/> (defined on cosine
+    /// similarity, the only distance they take), <see cref="DistanceMetric.Euclidean"/> for the others.</summary>
+    public DistanceMetric? Distance { get; set; }
 
     /// <summary>Margin of <see cref="TripletLossKind.Margin"/>. Default 1.0.</summary>
     public double Margin { get; set; } = 1.0;
 
-    /// <summary>How per-triplet losses are averaged. Default null: <see cref="TripletReduction.MeanOfPositive"/> for
-    /// <see cref="TripletMining.BatchAll"/>, <see cref="TripletReduction.Mean"/> otherwise.</summary>
+    /// <summary>How per-triplet (or, for <see cref="TripletLossKind.Contrastive"/>, per-pair) losses are averaged.
+    /// Default null: <see cref="TripletReduction.MeanOfPositive"/> for <see cref="TripletMining.BatchAll"/> and
+    /// <see cref="TripletLossKind.Contrastive"/>, <see cref="TripletReduction.Mean"/> otherwise; the multi-similarity
+    /// and Proxy Anchor losses average as their papers do and take none.</summary>
     public TripletReduction? Reduction { get; set; }
+
+    /// <summary>Parameters of <see cref="TripletLossKind.Contrastive"/>. Default: positive margin 0, negative margin 1
+    /// (0.5 on cosine distances), pytorch-metric-learning's.</summary>
+    public ContrastiveLossOptions Contrastive { get; set; } = new();
+
+    /// <summary>Parameters of <see cref="TripletLossKind.MultiSimilarity"/>. Default: α 2, β 50, base 0.5, ε 0.1.</summary>
+    public MultiSimilarityLossOptions MultiSimilarity { get; set; } = new();
+
+    /// <summary>Parameters of <see cref="TripletLossKind.ProxyAnchor"/>. Default: α 32, δ 0.1, proxies at 100 times the
+    /// learning rate.</summary>
+    public ProxyAnchorLossOptions ProxyAnchor { get; set; } = new();
 
     /// <summary>Training batches per epoch for <see cref="TripletSampling.RandomTriplets"/> and
     /// <see cref="TripletSampling.ClassBalanced"/>. Default null: training rows / batch size (triplets or P x K), at
@@ -130,16 +199,35 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>K of <see cref="TripletSampling.ClassBalanced"/> batches (rows per class, at least 2). Default 4.</summary>
     public int SamplesPerClass { get; set; } = 4;
 
-    internal TripletReduction EffectiveReduction =>
-        Reduction ?? (Mining == TripletMining.BatchAll ? TripletReduction.MeanOfPositive : TripletReduction.Mean);
+    /// <summary>Whether <see cref="Loss"/> scores triplets (picked by <see cref="Mining"/>).</summary>
+    internal bool IsTripletLoss => Loss is TripletLossKind.Margin or TripletLossKind.SoftmaxRatio;
+
+    /// <summary>Whether <see cref="Loss"/> is defined on cosine similarity alone.</summary>
+    private bool IsCosineLoss => Loss is TripletLossKind.MultiSimilarity or TripletLossKind.ProxyAnchor;
+
+    internal TripletMining EffectiveMining => Mining ?? TripletMining.SemiHard;
+
+    internal DistanceMetric EffectiveDistance => Distance ?? (IsCosineLoss ? DistanceMetric.Cosine : DistanceMetric.Euclidean);
+
+    internal TripletReduction EffectiveReduction => Reduction
+        ?? (Loss == TripletLossKind.Contrastive || (IsTripletLoss && EffectiveMining == TripletMining.BatchAll)
+            ? TripletReduction.MeanOfPositive : TripletReduction.Mean);
+
+    /// <summary>The sampling of photos or vectors: <see cref="Sampling"/>, or its default for them.</summary>
+    internal TripletSampling EffectiveSampling(bool photos) =>
+        Sampling ?? (photos ? TripletSampling.ClassBalanced : TripletSampling.Shuffled);
 
     /// <summary>Rows per training batch: triplets x 3, P x K, or the batch size.</summary>
-    internal int RowsPerBatch => Sampling switch
+    internal int RowsPerBatch(TripletSampling sampling) => sampling switch
     {
         TripletSampling.RandomTriplets => 3 * BatchSize,
         TripletSampling.ClassBalanced => ClassesPerBatch * SamplesPerClass,
         _ => BatchSize,
     };
+
+    /// <summary>The backbone options, as the training steps shared with transfer learning take them.</summary>
+    internal BackboneTraining BackboneTraining => new(Backbone, BackboneMode, nameof(BackboneMode), FineTuneBlocks,
+        BackboneLearningRateFactor, Augmentation, SkipUnreadableImages, DecoderThreads);
 
     internal override void Validate()
     {
@@ -151,26 +239,46 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         ImageShape?.Validate(check, nameof(ImageShape));
         check.Compatible(Architecture is null || Mlp is null, nameof(Mlp), OptionChecks.Set, nameof(Architecture), OptionChecks.Set,
             "one of them: Architecture (a CNN for images) or Mlp (plain vectors)");
+        check.Compatible(Backbone is null || (Architecture is null && Mlp is null), nameof(Backbone), OptionChecks.Set,
+            Architecture is null ? nameof(Mlp) : nameof(Architecture), OptionChecks.Set,
+            "one network: Backbone (pretrained, for photos), Architecture (a CNN) or Mlp (plain vectors)");
+        BackboneTraining.Validate(check, BatchSize);
         Architecture?.Validate(check.Inside(nameof(Architecture)));
         Mlp?.Validate(check.Inside(nameof(Mlp)));
         check.Accepts(EmbeddingSize >= 1, nameof(EmbeddingSize), EmbeddingSize, "at least 1");
         if (EmbeddingActivation is { } activation)
             check.Defined(activation, nameof(EmbeddingActivation));
         check.Defined(Loss, nameof(Loss));
-        check.Defined(Mining, nameof(Mining));
-        check.Defined(Sampling, nameof(Sampling));
-        check.OneOf(Distance, nameof(Distance), DistanceMetric.Euclidean, DistanceMetric.SquaredEuclidean, DistanceMetric.Manhattan,
-            DistanceMetric.Cosine);
+        if (Mining is { } mining)
+            check.Defined(mining, nameof(Mining));
+        if (Sampling is { } sampling)
+            check.Defined(sampling, nameof(Sampling));
+        if (Distance is { } distance)
+            check.OneOf(distance, nameof(Distance), DistanceMetric.Euclidean, DistanceMetric.SquaredEuclidean,
+                DistanceMetric.Manhattan, DistanceMetric.Cosine);
         if (Reduction is { } reduction)
             check.Defined(reduction, nameof(Reduction));
         check.Accepts(Margin >= 0 && double.IsFinite(Margin), nameof(Margin), Margin, "zero or a positive number");
+        check.Required(Contrastive, nameof(Contrastive), "the contrastive loss's parameters").Validate(check.Inside(nameof(Contrastive)));
+        check.Required(MultiSimilarity, nameof(MultiSimilarity), "the multi-similarity loss's parameters")
+            .Validate(check.Inside(nameof(MultiSimilarity)));
+        check.Required(ProxyAnchor, nameof(ProxyAnchor), "the Proxy Anchor loss's parameters").Validate(check.Inside(nameof(ProxyAnchor)));
+        check.Compatible(Mining is null || IsTripletLoss, nameof(Mining), Mining, nameof(Loss), Loss,
+            "null: Mining picks triplets for the Margin and SoftmaxRatio losses, while Contrastive uses every pair of the batch, MultiSimilarity mines its own pairs and ProxyAnchor compares rows with proxies");
+        check.Compatible(Distance is null or DistanceMetric.Cosine || !IsCosineLoss, nameof(Distance), Distance, nameof(Loss), Loss,
+            "null or Cosine: the multi-similarity and Proxy Anchor losses are defined on cosine similarity");
+        check.Compatible(Reduction is null || !IsCosineLoss, nameof(Reduction), Reduction, nameof(Loss), Loss,
+            "null: the multi-similarity and Proxy Anchor losses average as their papers do");
         check.Accepts(StepsPerEpoch is null or >= 1, nameof(StepsPerEpoch), StepsPerEpoch, "null (one pass) or at least 1");
         check.Accepts(ClassesPerBatch >= 2, nameof(ClassesPerBatch), ClassesPerBatch, "at least 2 (negatives come from other classes)");
         check.Accepts(SamplesPerClass >= 2, nameof(SamplesPerClass), SamplesPerClass, "at least 2 (positives come from the same class)");
-        check.Compatible(Mining == TripletMining.None || Sampling != TripletSampling.Shuffled || BatchSize >= 2, nameof(BatchSize),
-            BatchSize, nameof(Mining), Mining, "at least 2 rows per batch for mining (a batch needs a positive pair)");
-        check.Compatible(Mining != TripletMining.None || Sampling == TripletSampling.RandomTriplets, nameof(Mining), Mining,
-            nameof(Sampling), Sampling, "a Mining (SemiHard, BatchHard or BatchAll) for batches the sampler does not build as triplets; Mining None needs Sampling RandomTriplets");
+        bool needsPairs = IsTripletLoss ? EffectiveMining != TripletMining.None : Loss != TripletLossKind.ProxyAnchor;
+        check.Compatible(!needsPairs || Sampling is TripletSampling.ClassBalanced or TripletSampling.RandomTriplets || BatchSize >= 2,
+            nameof(BatchSize), BatchSize, IsTripletLoss ? nameof(Mining) : nameof(Loss), IsTripletLoss ? EffectiveMining : Loss,
+            "at least 2 rows per batch for mining (a batch needs a positive pair)");
+        check.Compatible(!IsTripletLoss || EffectiveMining != TripletMining.None || Sampling == TripletSampling.RandomTriplets,
+            nameof(Mining), Mining, nameof(Sampling), Sampling,
+            "a Mining (SemiHard, BatchHard or BatchAll) for batches the sampler does not build as triplets; Mining None needs Sampling RandomTriplets");
         check.Accepts(EarlyStoppingMetric != EarlyStoppingMetric.ValidationAccuracy, nameof(EarlyStoppingMetric),
             EarlyStoppingMetric, "ValidationLoss (an embedding has no accuracy to watch)");
     }

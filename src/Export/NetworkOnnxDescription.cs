@@ -1,3 +1,5 @@
+using MlNetTriplet.Backbones;
+
 namespace MlNetTriplet.Export;
 
 /// <summary>What an ONNX file of one of this package's networks says besides its nodes (its <c>metadata_props</c> and
@@ -16,6 +18,12 @@ internal sealed record NetworkOnnxDescription(string Kind, string InputColumn, l
         $"Resize({resizeShorterSide})), the centre {shape.Height} x {shape.Width} cropped (CenterCrop), " +
         (shape.Channels == 1 ? "grey (PIL's L luma)" : "RGB") +
         $" scaled to [0, 1] (ToTensor), planar {shape}. {insideTheGraph}";
+
+    /// <summary>The preprocessing of photos prepared for a pretrained backbone, whose own normalisation is in the graph.</summary>
+    public static string BackbonePhotos(BackboneSpec backbone) => Photos(backbone.Geometry.Shape, backbone.ResizeShorterSide,
+        backbone.Preprocessing == BackbonePreprocessing.CntkBgrMeanImage
+            ? "The backbone's own normalisation is inside the graph: channels to BGR, x 255, minus CNTK's 224 x 224 mean image."
+            : "The backbone's own normalisation is inside the graph: (x - ImageNet mean) / ImageNet std per channel.");
 
     /// <summary>The preprocessing of an input that is a vector column as the model was trained on it.</summary>
     public static string Vector(string column, long[] rowShape) => rowShape.Length == 1

@@ -8,29 +8,48 @@ using static TorchSharp.torch.nn;
 
 namespace MlNetTriplet.Networks;
 
-/// <summary>A pretrained backbone with a new head: global average pooling of its last feature maps, dropout, one
-/// dense layer to the classes, the head a class activation map reads. Input N x 3 x H x W RGB in [0, 1]; output logits.</summary>
+/// <summary>A pretrained backbone with a new head on the global average pooling of its last feature maps: a classifier
+/// (dropout, one dense layer to the classes, the head a class activation map reads; output logits) or an embedding
+/// head (<see cref="EmbeddingHeadSpec"/>; output embeddings). Input N x 3 x H x W RGB in [0, 1].</summary>
 internal sealed class TransferNetwork : Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly BackboneModule backbone;
     private readonly Sequential head;
-    private readonly Linear fc;
+    private readonly Linear? _classifier;
 
-    public TransferNetwork(BackboneModule backbone, int classes, float dropout) : base(nameof(TransferNetwork))
+    /// <summary>A classifier of <paramref name="classes"/> classes.</summary>
+    public TransferNetwork(BackboneModule backbone, int classes, float dropout)
+        : this(backbone, ClassifierHead(backbone, classes, dropout, out var fc), fc)
+    {
+    }
+
+    /// <summary>An embedding network: the backbone's pooled features through <paramref name="head"/>.</summary>
+    public TransferNetwork(BackboneModule backbone, EmbeddingHeadSpec head) : this(backbone, head.Create(), null)
+    {
+    }
+
+    private TransferNetwork(BackboneModule backbone, Sequential head, Linear? classifier) : base(nameof(TransferNetwork))
     {
         this.backbone = backbone;
-        fc = Linear(backbone.FeatureChannels, classes);
-        head = Sequential(("drop", Dropout(dropout)), ("fc", fc));
+        this.head = head;
+        _classifier = classifier;
         RegisterComponents();
     }
 
     public BackboneModule Backbone => backbone;
 
-    /// <summary>Dropout and the dense layer, on pooled features: what trains alone on cached features.</summary>
+    /// <summary>The head on pooled features: what trains alone on cached features.</summary>
     public Module<Tensor, Tensor> Head => head;
 
-    /// <summary>The dense layer: its weights are the class activation map's channel weights.</summary>
-    public Linear Classifier => fc;
+    /// <summary>A classifier's dense layer (its weights are the class activation map's channel weights); null for an
+    /// embedding head.</summary>
+    public Linear? Classifier => _classifier;
+
+    private static Sequential ClassifierHead(BackboneModule backbone, int classes, float dropout, out Linear fc)
+    {
+        fc = Linear(backbone.FeatureChannels, classes);
+        return Sequential(("drop", Dropout(dropout)), ("fc", fc));
+    }
 
     public override Tensor forward(Tensor x) => head.forward(PooledFeatures(x));
 

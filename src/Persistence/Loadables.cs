@@ -39,7 +39,7 @@ internal static class ModelFormats
 
     public static readonly ModelFormat Cnn = new("MLNTCNNC", CnnLoader, "CNN classifier");
     public static readonly ModelFormat NeuralNetwork = new("MLNTNNET", NeuralNetworkLoader, "neural network classifier");
-    public static readonly ModelFormat Triplet = new("MLNTTRPE", TripletLoader, "triplet embedding");
+    public static readonly ModelFormat Triplet = new("MLNTTRPE", TripletLoader, "triplet embedding", ModelFormat.PhotoEmbeddings);
     public static readonly ModelFormat Umap = new("MLNTUMAP", UmapLoader, "UMAP projection");
     public static readonly ModelFormat TransferLearning = new("MLNTXFER", TransferLearningLoader, "transfer learning classifier");
     public static readonly ModelFormat ClassActivationMap = new("MLNTCAMT", ClassActivationMapLoader, "class activation map transform");

@@ -16,12 +16,17 @@ namespace MlNetTriplet.Persistence;
 /// <param name="modelSignature">The 8-character signature ML.NET writes in the header.</param>
 /// <param name="loaderSignature">The signature under which the transformer's <c>LoadableClass</c> is registered.</param>
 /// <param name="what">What the transformer is, for messages ("CNN classifier").</param>
-internal sealed class ModelFormat(string modelSignature, string loaderSignature, string what)
+/// <param name="current">The version this package writes: <see cref="Checksummed"/> unless the transformer's
+/// description has grown past it (older packages then say they are too old instead of misreading it).</param>
+internal sealed class ModelFormat(string modelSignature, string loaderSignature, string what, uint current = ModelFormat.Checksummed)
 {
     // 0x00010001: description JSON, extra fields, binary streams.
     // 0x00010002: each binary stream's SHA-256 in the main stream, checked on load (edited weights no longer load
     //             silently). Version 0x00010001 zips still load, unchecked.
-    private const uint Current = 0x00010002, FirstWithChecksums = 0x00010002, Oldest = 0x00010001;
+    // 0x00010003 (triplet embedding only): the description holds a pretrained backbone and an embedding head instead
+    //             of a CNN or MLP (photo embeddings); earlier zips still load.
+    public const uint Checksummed = 0x00010002, PhotoEmbeddings = 0x00010003;
+    private const uint FirstWithChecksums = Checksummed, Oldest = 0x00010001;
     private const string NetworkStream = "Network.bin";
 
     internal static readonly JsonSerializerOptions Json = new()
@@ -33,7 +38,7 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
     /// <summary>What the transformer is, for messages.</summary>
     public string What => what;
 
-    private VersionInfo Version => new(modelSignature, verWrittenCur: Current, verReadableCur: FirstWithChecksums,
+    private VersionInfo Version => new(modelSignature, verWrittenCur: current, verReadableCur: current,
         verWeCanReadBack: Oldest, loaderSignature: loaderSignature,
         loaderAssemblyName: typeof(ModelFormat).Assembly.GetName().Name);
 
@@ -91,9 +96,9 @@ internal sealed class ModelFormat(string modelSignature, string loaderSignature,
     /// <summary>Checks the version (with a clear message for models from a newer package) and reads the description.</summary>
     public TDescription LoadDescription<TDescription>(ModelLoadContext ctx)
     {
-        if (ctx.Header.ModelVerReadable > Current)
+        if (ctx.Header.ModelVerReadable > current)
             throw new InvalidDataException(
-                $"This {what} was saved by a newer MlNetTriplet (model format 0x{ctx.Header.ModelVerWritten:X8}, readable from 0x{ctx.Header.ModelVerReadable:X8}); this package reads formats up to 0x{Current:X8}. Upgrade the MlNetTriplet package.");
+                $"This {what} was saved by a newer MlNetTriplet (model format 0x{ctx.Header.ModelVerWritten:X8}, readable from 0x{ctx.Header.ModelVerReadable:X8}); this package reads formats up to 0x{current:X8}. Upgrade the MlNetTriplet package.");
         ctx.CheckAtModel(Version);
         try
         {

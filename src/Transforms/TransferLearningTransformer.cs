@@ -33,7 +33,7 @@ public sealed class TransferLearningTransformer : NetworkTransformer
     }
 
     private TransferLearningTransformer(Description description, KeyValues? labelValues, NetworkRunner runner)
-        : base(runner, new BatchedMapping(new ImageInput(description.ImageColumnName, Geometry(description.Backbone)),
+        : base(runner, new BatchedMapping(new ImageInput(description.ImageColumnName, description.Backbone.Geometry),
             runner, Outputs(description, labelValues, runner.OutputWidth - description.ClassCount),
             description.InferenceBatchSize), description.History)
     {
@@ -92,13 +92,9 @@ public sealed class TransferLearningTransformer : NetworkTransformer
 
     internal new TransferNetwork Network => (TransferNetwork)base.Network;
 
-    private static ImageGeometry Geometry(BackboneSpec backbone) =>
-        new(new ImageShape(3, backbone.ImageSize, backbone.ImageSize), backbone.ResizeShorterSide);
-
     private static NetworkRunner Runner(Description d, TransferNetwork network)
     {
-        var shape = Geometry(d.Backbone).Shape;
-        long[] rowShape = [shape.Channels, shape.Height, shape.Width];
+        long[] rowShape = d.Backbone.Geometry.Shape.Dims;
         var device = Devices.ForInference(d.Device);
         if (d.FeaturesColumnName is null)
             return new NetworkRunner(network, rowShape, d.ClassCount, device, x => nn.functional.softmax(network.forward(x), 1));
@@ -119,11 +115,7 @@ public sealed class TransferLearningTransformer : NetworkTransformer
     }
 
     internal override NetworkOnnxDescription OnnxDescription => new("TransferLearning", ImageColumnName,
-        [3, ImageSize, ImageSize], ClassNames(_labelValues),
-        NetworkOnnxDescription.Photos(new ImageShape(3, ImageSize, ImageSize), ResizeShorterSide,
-            _description.Backbone.Preprocessing == BackbonePreprocessing.CntkBgrMeanImage
-                ? "The backbone's own normalisation is inside the graph: channels to BGR, x 255, minus CNTK's 224 x 224 mean image."
-                : "The backbone's own normalisation is inside the graph: (x - ImageNet mean) / ImageNet std per channel."));
+        _description.Backbone.Geometry.Shape.Dims, ClassNames(_labelValues), NetworkOnnxDescription.BackbonePhotos(_description.Backbone));
 
     private protected override void WriteOnnxOutputs(OnnxGraphWriter onnx, string input)
     {

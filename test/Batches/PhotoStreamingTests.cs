@@ -278,7 +278,7 @@ public sealed class PhotoStreamingTests
         var shape = new ImageShape(3, 4, 4);
         var data = new InMemoryImageDataView(new float[2 * shape.Size], [1, 2], shape);
         var e = Assert.ThrowsExactly<ArgumentException>(() => PhotoSources.Create(data, "Features", "Label", 2,
-            new ImagePreparation(new ImageGeometry(shape, 4), ImageAugmentation.Default), 2, true, new ImageStreamOptions(),
+            new ImagePreparation(new ImageGeometry(shape, 4), ImageAugmentation.Default), 2, PhotoOrder.Shuffle, new ImageStreamOptions(),
             "Training data", CPU));
         StringAssert.Contains(e.Message, "'Features'");
         StringAssert.Contains(e.Message, "Augmentation needs photos");
@@ -344,13 +344,13 @@ public sealed class PhotoStreamingTests
         var data = KeyedPaths(ml, rows);
 
         var e = Assert.ThrowsExactly<InvalidDataException>(() => PhotoSources.Create(data, "ImagePath", "Label", 6,
-            Evaluation, 4, false, new ImageStreamOptions(SkipOptionName: "SkipBadPhotos"), "Training data", CPU));
+            Evaluation, 4, PhotoOrder.InOrder, new ImageStreamOptions(SkipOptionName: "SkipBadPhotos"), "Training data", CPU));
         StringAssert.Contains(e.Message, "2 of 6 images cannot be read");
         StringAssert.Contains(e.Message, rows.Paths[1]);
         StringAssert.Contains(e.Message, rows.Paths[4]);
         StringAssert.Contains(e.Message, "SkipBadPhotos = true");
 
-        var (source, skipped) = PhotoSources.Create(data, "ImagePath", "Label", 6, Evaluation, 4, false,
+        var (source, skipped) = PhotoSources.Create(data, "ImagePath", "Label", 6, Evaluation, 4, PhotoOrder.InOrder,
             new ImageStreamOptions(SkipUnreadable: true), "Training data", CPU);
         using (source)
         {

@@ -84,7 +84,25 @@ public sealed class OptionMessagesTests
             new("ClassesPerBatch", 1), new("SamplesPerClass", 1),
             new("EarlyStoppingMetric", EarlyStoppingMetric.ValidationAccuracy),
             new("Mining", TripletMining.None, typeof(ArgumentException)),
-            new("BatchSize", 1, typeof(ArgumentException))),
+            new("BatchSize", 1, typeof(ArgumentException)),
+            new("Backbone", null, Valid: true), new("BackboneMode", (TransferMode)Undefined),
+            new("Backbone", PretrainedBackbone.ResNet18ImageNet(), typeof(ArgumentException), Also: ("Mlp", new MlpArchitecture())),
+            new("FineTuneBlocks", (int?)0, Also: ("BackboneMode", TransferMode.FineTuneLastBlocks)),
+            new("FineTuneBlocks", (int?)2, typeof(ArgumentException)),
+            new("BackboneLearningRateFactor", 1.5), new("Augmentation.MinimumScale", 0.0), new("DecoderThreads", (int?)0),
+            new("BatchSize", 1, typeof(ArgumentException), Also: ("BackboneMode", TransferMode.FineTuneAll)),
+            new("Contrastive", null, typeof(ArgumentNullException)), new("Contrastive.PositiveMargin", -1.0),
+            new("Contrastive.NegativeMargin", (double?)0), new("Contrastive.NegativeMargin", (double?)0.5, typeof(ArgumentException),
+                Also: ("Contrastive.PositiveMargin", 1.0)),
+            new("MultiSimilarity", null, typeof(ArgumentNullException)), new("MultiSimilarity.Alpha", 0.0),
+            new("MultiSimilarity.Beta", double.NaN), new("MultiSimilarity.Base", 2.0), new("MultiSimilarity.Epsilon", -0.1),
+            new("ProxyAnchor", null, typeof(ArgumentNullException)), new("ProxyAnchor.Alpha", -1.0), new("ProxyAnchor.Delta", 1.0),
+            new("ProxyAnchor.LearningRateFactor", 0.0),
+            new("Mining", (TripletMining?)TripletMining.SemiHard, typeof(ArgumentException), Also: ("Loss", TripletLossKind.Contrastive)),
+            new("Distance", (DistanceMetric?)DistanceMetric.Euclidean, typeof(ArgumentException), Also: ("Loss", TripletLossKind.MultiSimilarity)),
+            new("Reduction", (TripletReduction?)TripletReduction.Mean, typeof(ArgumentException), Also: ("Loss", TripletLossKind.ProxyAnchor)),
+            new("Loss", TripletLossKind.ProxyAnchor, Valid: true), new("Loss", TripletLossKind.MultiSimilarity, Valid: true),
+            new("Loss", TripletLossKind.Contrastive, Valid: true)),
         .. For<NeuralNetworkBinaryTrainer.Options>(
             new("LabelColumnName", "\t", typeof(ArgumentException)), new("FeatureColumnName", "", typeof(ArgumentException)),
             new("Architecture", null, typeof(ArgumentNullException)),
@@ -141,7 +159,8 @@ public sealed class OptionMessagesTests
         "NetworkTrainingOptions.Seed", "NetworkTrainingOptions.MetricsCallback", "NetworkTrainingOptions.ProgressCallback",
         "NetworkTrainingOptions.CancellationToken", "NetworkTrainingOptions.TuneNativeAllocator",
         "CnnClassifierTrainer.Options.SkipUnreadableImages", "TransferLearningTrainer.Options.SkipUnreadableImages",
-        "TripletEmbeddingOptions.NormalizeEmbedding", "UmapOptions.CustomDistance", "UmapOptions.Seed",
+        "TripletEmbeddingOptions.NormalizeEmbedding", "TripletEmbeddingOptions.EmbeddingBatchNorm",
+        "TripletEmbeddingOptions.SkipUnreadableImages", "UmapOptions.CustomDistance", "UmapOptions.Seed",
         "EmbeddingEvaluationOptions.ComputeClusterQuality", "EmbeddingEvaluationOptions.Seed", "CamGalleryOptions.Title",
         "ConvBlock.BatchNorm", "MlpArchitecture.BatchNorm", "ImageAugmentation.RandomResizedCrop",
         "NearestNeighborsOptions.Approximate", "NearestNeighborsOptions.Seed",
@@ -200,7 +219,8 @@ public sealed class OptionMessagesTests
                     break;
             }
         var missing = Entry.Keys
-            .Concat([typeof(CnnArchitecture), typeof(ConvBlock), typeof(MlpArchitecture), typeof(ImageAugmentation), typeof(ImageShape)])
+            .Concat([typeof(CnnArchitecture), typeof(ConvBlock), typeof(MlpArchitecture), typeof(ImageAugmentation), typeof(ImageShape),
+                typeof(ContrastiveLossOptions), typeof(MultiSimilarityLossOptions), typeof(ProxyAnchorLossOptions)])
             .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true)
                 .Select(p => $"{Owner(p.DeclaringType!)}.{p.Name}"))
             .Distinct().Where(name => !listed.Contains(name)).ToList();

@@ -300,7 +300,7 @@ public sealed class ClassActivationMapTests
             Assert.IsLessThan(1e-4, (maps - cam).abs().max().item<float>(), method.ToString());
         }
         Assert.IsTrue(network.Backbone.parameters().All(p => !p.requires_grad && p.grad is null));
-        Assert.IsTrue(network.Classifier.parameters().All(p => p.requires_grad && p.grad is null));
+        Assert.IsTrue(network.Classifier!.parameters().All(p => p.requires_grad && p.grad is null));
     }
 
     [TestMethod]

@@ -42,7 +42,7 @@ public sealed class EmbeddingOnnxTests
     }
 
     [TestMethod]
-    public void ExportToOnnx_MlpTripletEmbedding_EmbeddingsAgree()
+    public void ExportToOnnx_MlpTripletEmbeddingWithBatchNormOnTheEmbedding_EmbeddingsAgree()
     {
         var ml = new MLContext(seed: 3);
         var train = TestData.FashionTrain(ml, 1000);
@@ -50,7 +50,7 @@ public sealed class EmbeddingOnnxTests
         var options = new TripletEmbeddingOptions
         {
             Mlp = new MlpArchitecture { HiddenLayers = [64], BatchNorm = true, HiddenDropout = 0.1f },
-            EmbeddingSize = 16, NumberOfEpochs = 1,
+            EmbeddingSize = 16, EmbeddingBatchNorm = true, NumberOfEpochs = 1,
         };
         var model = TrainedEmbedding.Pipeline(ml, options).Fit(train);
         var expected = OnnxFiles.Flat(model.Transform(test).GetColumn<float[]>("Embedding"));

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetTriplet.Images;
 using MlNetTriplet.Tests.TransferLearning;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -22,12 +21,6 @@ public sealed class TransferOnnxTests
     private static TransferLearningTransformer _cntk = null!;
     private static string _dir = "";
 
-    public sealed class PreparedPhoto
-    {
-        [VectorType(Values)] public float[] ImagePath { get; set; } = [];
-        public string Label { get; set; } = "";
-    }
-
     [ClassInitialize]
     public static void Train(TestContext _)
     {
@@ -38,7 +31,7 @@ public sealed class TransferOnnxTests
         _train = keys.Transform(train);
         var photos = CaltechPhotos.List(_ml, "val", every: 5);
         _photos = keys.Transform(_ml.Data.LoadFromEnumerable(photos));
-        _prepared = keys.Transform(_ml.Data.LoadFromEnumerable(Prepare(photos)));
+        _prepared = keys.Transform(_ml.Data.LoadFromEnumerable(CaltechPhotos.Prepare(photos)));
         _cntk = _ml.MulticlassClassification.Trainers.TransferLearning(new TransferLearningTrainer.Options
         {
             NumberOfEpochs = 3, FeaturesColumnName = "Pooled", BatchSize = 8, Seed = 7,
@@ -50,18 +43,6 @@ public sealed class TransferOnnxTests
     {
         _cntk.Dispose();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    /// <summary>Each photo prepared as the transformer prepares it (evaluation geometry: shorter side 256, centre 224).</summary>
-    private static List<PreparedPhoto> Prepare(IEnumerable<CaltechPhotos.Photo> photos)
-    {
-        using var preparer = new ImagePreparation(new ImageGeometry(new ImageShape(3, Side, Side), 256)).CreatePreparer();
-        return photos.Select((photo, row) =>
-        {
-            var pixels = new float[Values];
-            preparer.PrepareFile(photo.ImagePath, epoch: 0, row, pixels);
-            return new PreparedPhoto { ImagePath = pixels, Label = photo.Label };
-        }).ToList();
     }
 
     [TestMethod]

@@ -17,13 +17,7 @@ public sealed class TransferLearningSnippet
         string folder = TestData.TempDirectory();
         try
         {
-            foreach (string split in new[] { "train", "val" })
-                foreach (var photo in CaltechPhotos.List(ml, split, every: 1))
-                {
-                    string target = Path.Combine(folder, "photos", split, photo.Label, Path.GetFileName(photo.ImagePath));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.Copy(photo.ImagePath, target);
-                }
+            CaltechPhotos.CopyAsImageFolder(ml, folder);
             ReadmeSnippets.InFolder(folder, () =>
             {
                 // README:start

@@ -4,7 +4,9 @@ using static TorchSharp.torch;
 
 namespace MlNetTriplet
 {
-    /// <summary>The loss of one triplet as a function of its anchor-positive and anchor-negative distances.</summary>
+    /// <summary>The metric-learning loss: a loss of one triplet (<see cref="Margin"/>, <see cref="SoftmaxRatio"/>,
+    /// on the triplets <see cref="TripletEmbeddingOptions.Mining"/> picks), or a loss over the batch's pairs or proxies
+    /// with its own selection (<see cref="Contrastive"/>, <see cref="MultiSimilarity"/>, <see cref="ProxyAnchor"/>).</summary>
     public enum TripletLossKind
     {
         /// <summary>FaceNet's margin loss <c>max(0, margin + d(a,p) - d(a,n))</c> (also TF-Addons' semi-hard loss once
@@ -13,6 +15,17 @@ namespace MlNetTriplet
         /// <summary>Hoffer and Ailon's softmax ratio (the Keras triplet tutorial's): with
         /// <c>(p_ap, p_an) = softmax(d(a,p), d(a,n))</c>, <c>|p_ap| + |1 - p_an|</c>.</summary>
         SoftmaxRatio,
+        /// <summary>The contrastive loss (Hadsell et al. 2006) over every pair of the batch, as pytorch-metric-learning's
+        /// <c>ContrastiveLoss</c>: positive pairs pulled within <see cref="ContrastiveLossOptions.PositiveMargin"/>,
+        /// negative pairs pushed beyond <see cref="ContrastiveLossOptions.NegativeMargin"/>; each kind averaged over
+        /// its pairs with a non-zero loss (<see cref="TripletReduction.MeanOfPositive"/>, the default here).</summary>
+        Contrastive,
+        /// <summary>The multi-similarity loss with its pair mining (Wang et al. 2019) on cosine similarities; see
+        /// <see cref="MultiSimilarityLossOptions"/>.</summary>
+        MultiSimilarity,
+        /// <summary>The Proxy Anchor loss (Kim et al. 2020): a learnt proxy per class on cosine similarities, trained
+        /// with the network and dropped after training; see <see cref="ProxyAnchorLossOptions"/>.</summary>
+        ProxyAnchor,
     }
 
     /// <summary>How the per-triplet losses of a batch become one number.</summary>
