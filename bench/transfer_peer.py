@@ -4,7 +4,7 @@
 The same weights (MlNetTriplet's CNTK ImageNet ResNet-18, exported by BackboneModule.ExportTorchVisionStateDict to
 --weights and its ".preprocessing.pt" beside it), loaded strictly into torchvision's ResNet(BasicBlock, [2, 2, 2, 3])
 with fc = Identity; the same head (dropout, one Linear on the globally average-pooled features: src/Networks/
-TransferNetwork.cs); the same photos (listed by MlNetTriplet's LoadFromImageFolder rule, see list_images); the same
+TransferNetwork.cs); the same photos (listed by MlNetTriplet's LoadFromImageFolder rule); the same
 preprocessing (torchvision Resize(256), CenterCrop(224), ToTensor; RandomResizedCrop(224) + RandomHorizontalFlip()
 when fine-tuning; then the exported normalisation (x[:, channel_order] * input_scale - mean) / std inside the model);
 the trainer's defaults (Adam, lr 0.001 with a per-epoch cosine decay, batch 32, validation batch 64, head dropout 0.2,
@@ -25,6 +25,7 @@ What is timed (the same spans as the package's, see bench/README.md):
                    loss.item() and the correct count. Validation is excluded. Frozen: the head's steps on the features.
   inference        after training, the whole model (eval, no_grad) over the val loader at batch 64.
 
+The weights, photo listing and preprocessing come from bench/peer_photos.py (shared with bench/similarity_peer.py).
 Prints one JSON line last (and writes it to --out when given).
 
   /usr/bin/python3 bench/transfer_peer.py --weights DIR/resnet18-cntk.pt --data-dir data/caltech101 \\
@@ -43,30 +44,9 @@ import torch
 import torch.nn.functional as F
 import torchvision
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
-from torchvision import transforms
-from torchvision.datasets.folder import default_loader
-from torchvision.models.resnet import BasicBlock, ResNet
 
-# MlNetTriplet's ImageDecoder.Extensions. torchvision's ImageFolder has no ".gif" in IMG_EXTENSIONS and would skip
-# the GIF of hymenoptera's training set (244 instead of 245 photos), so the files are listed here.
-EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
-
-
-def list_images(folder):
-    """MlNetTriplet's ImageFolderScanner: classes are the non-hidden sub-folders sorted by name; a class's photos are
-    every non-hidden file below its folder (recursively) with an image extension, sorted by (folder, name)."""
-    classes = sorted(d for d in os.listdir(folder)
-                     if not d.startswith(".") and os.path.isdir(os.path.join(folder, d)))
-    samples = []
-    for index, name in enumerate(classes):
-        found = []
-        for root, dirs, files in os.walk(os.path.join(folder, name)):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found.extend((root, f) for f in files
-                         if not f.startswith(".") and os.path.splitext(f)[1].lower() in EXTENSIONS)
-        samples.extend((os.path.join(root, f), index) for root, f in sorted(found))
-    return classes, samples
+from peer_photos import (POOLED_FEATURES, augmented_transform, evaluation_transform, extract, list_images, loader,
+                         load_normalization, load_resnet18)
 
 
 def find_splits(root):
@@ -78,62 +58,20 @@ def find_splits(root):
     return os.path.join(root, names["train"]), os.path.join(root, validation)
 
 
-class Photos(Dataset):
-    """(path, class) rows read with torchvision's default loader (PIL open + convert("RGB"), as ImageFolder)."""
-
-    def __init__(self, samples, transform):
-        self.samples, self.transform = samples, transform
-
-    def __len__(self):
-        return len(self.samples)
-
-    def __getitem__(self, i):
-        path, label = self.samples[i]
-        return self.transform(default_loader(path)), label
-
-
-class Normalization(nn.Module):
-    """The exported preprocessing: CNTK's BGR 0-255 minus a 224 x 224 mean image, from RGB in [0, 1]."""
-
-    def __init__(self, constants):
-        super().__init__()
-        self.register_buffer("channel_order", constants["channel_order"].long())
-        self.register_buffer("mean", constants["mean"].float())
-        self.register_buffer("std", constants["std"].float())
-        self.input_scale = float(constants["input_scale"])
-
-    def forward(self, x):
-        return (x[:, self.channel_order] * self.input_scale - self.mean) / self.std
-
-
 class TransferNet(nn.Module):
     """MlNetTriplet's TransferNetwork: normalisation, the backbone, global average pooling, dropout, one Linear."""
 
     def __init__(self, weights, classes, dropout):
         super().__init__()
-        self.normalize = Normalization(torch.load(preprocessing_path(weights)))
-        self.backbone = ResNet(BasicBlock, [2, 2, 2, 3])
-        self.backbone.fc = nn.Identity()  # the export has no classifier; torchvision's avgpool + flatten pool
-        self.backbone.load_state_dict(torch.load(weights), strict=True)
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(512, classes))
+        self.normalize = load_normalization(weights)
+        self.backbone = load_resnet18(weights)
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(POOLED_FEATURES, classes))
 
     def features(self, x):
         return self.backbone(self.normalize(x))
 
     def forward(self, x):
         return self.head(self.features(x))
-
-
-def preprocessing_path(weights):
-    stem, extension = os.path.splitext(weights)
-    return f"{stem}.preprocessing{extension}"
-
-
-def loader(samples, transform, batch_size, shuffle, workers, seed):
-    generator = torch.Generator()
-    generator.manual_seed(seed)
-    return DataLoader(Photos(samples, transform), batch_size=batch_size, shuffle=shuffle, num_workers=workers,
-                      generator=generator)
 
 
 def evaluate(model, data):
@@ -150,21 +88,6 @@ def evaluate(model, data):
     return loss_sum / max(seen, 1), correct / max(seen, 1), seen, time.perf_counter() - start
 
 
-def extract(model, data, rows):
-    """Pooled features of every photo of a loader, in order; returns (features, labels, seconds)."""
-    features = torch.empty(rows, 512)
-    labels = torch.empty(rows, dtype=torch.long)
-    seen = 0
-    start = time.perf_counter()
-    with torch.no_grad():
-        for x, y in data:
-            n = len(y)
-            features[seen:seen + n] = model.features(x)
-            labels[seen:seen + n] = y
-            seen += n
-    return features, labels, time.perf_counter() - start
-
-
 def step(model, optimizer, x, y):
     """One training step as the package's loop does it; returns the batch's summed loss and correct count."""
     out = model(x)
@@ -177,8 +100,8 @@ def step(model, optimizer, x, y):
 
 def train_frozen(model, train, valid, args):
     model.eval()
-    train_features, train_labels, train_seconds = extract(model, train, len(train.dataset))
-    valid_features, valid_labels, valid_seconds = extract(model, valid, len(valid.dataset))
+    train_features, train_labels, train_seconds = extract(model.features, train, len(train.dataset))
+    valid_features, valid_labels, valid_seconds = extract(model.features, valid, len(valid.dataset))
     feature_images = len(train.dataset) + len(valid.dataset)
     head = model.head
     optimizer = torch.optim.Adam(head.parameters(), lr=args.lr)
@@ -281,9 +204,8 @@ def main():
     if valid_classes != classes:
         raise SystemExit(f"validation classes {valid_classes} differ from training classes {classes}")
     model = TransferNet(args.weights, len(classes), args.dropout)
-    evaluation = transforms.Compose([transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor()])
-    augmented = transforms.Compose([transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip(),
-                                    transforms.ToTensor()])
+    evaluation = evaluation_transform()
+    augmented = augmented_transform()
     fine_tune = args.mode == "finetune"
     train = loader(train_samples, augmented if fine_tune else evaluation, args.batch_size, fine_tune, args.workers,
                    args.seed)

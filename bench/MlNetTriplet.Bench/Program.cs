@@ -19,8 +19,11 @@ using MlNetTriplet.Bench;
 //                       bench/results/onnx.{json,md}.
 // nearest-neighbors   : the search transform's approximate mode against its exact mode on generated vectors (recall@k,
 //                       queries/s), bench/results/nearest-neighbors.{json,md}.
+// export-resnet18 PATH.pt : the ImageNet ResNet-18 as a torchvision state_dict (+ PATH.preprocessing.pt) for the peers.
 string command = args.Length > 0 ? args[0] : "";
 string[] rest = args.Skip(1).ToArray();
+if (command == "export-resnet18")
+    return BackboneExport.Run(rest);
 object? options;
 try
 {
@@ -67,6 +70,7 @@ return (command, options) switch
 static int Usage()
 {
     Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory|onnx|nearest-neighbors [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench export-resnet18 PATH.pt");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MlNetTriplet.Backbones;
 
 namespace MlNetTriplet.Bench;
 
@@ -28,7 +27,7 @@ internal static class TransferBenchmark
             string dataDir = o.NTrain > 0 || o.NVal > 0
                 ? PhotoSubset.Create(photos, o.NTrain, o.NVal, Path.Combine(work.FullName, "photos"))
                 : photos;
-            string weights = ExportWeights(work.FullName);
+            string weights = BackboneExport.ResNet18ImageNet(Path.Combine(work.FullName, "resnet18-cntk.pt"));
             Console.WriteLine($"Transfer benchmark: modes {string.Join(", ", o.Modes)}, {o.Pairs} rounds x (package, PyTorch peer), {o.Epochs} epochs, {o.Threads} threads, seeds {o.SeedList()}");
             Console.WriteLine($"data {dataDir}; weights exported to {weights}; {machine.Nproc} x {machine.CpuModel}; load {loadAtStart}");
             Console.WriteLine("OpenMP env: " + string.Join(", ", Child.OmpEnv().Select(p => $"{p.Key}={p.Value ?? "(unset)"}")));
@@ -68,15 +67,6 @@ internal static class TransferBenchmark
         {
             work.Delete(recursive: true);
         }
-    }
-
-    /// <summary>The package's ResNet-18 as the peer loads it: torchvision names plus the .preprocessing.pt beside it.</summary>
-    private static string ExportWeights(string directory)
-    {
-        string path = Path.Combine(directory, "resnet18-cntk.pt");
-        using var backbone = BackboneModule.Load(PretrainedBackbone.ResNet18ImageNet());
-        backbone.ExportTorchVisionStateDict(path);
-        return path;
     }
 
     private static TransferRunResult RunPackage(TransferOptions o, string mode, string self, string[] prefix, string dataDir)
