@@ -98,7 +98,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
             Settings = new
             {
                 options.Modes, options.Pairs, options.Epochs, options.Threads,
-                Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), options.DataDir,
+                Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), DataDir = RepoRoot.DataName(options.DataDir),
                 NTrain = runs.FirstOrDefault()?.NTrain, NVal = runs.FirstOrDefault()?.NTest, options.PeerWorkers, options.DecoderThreads,
                 Trainer = TrainerDefaults(),
             },
@@ -128,7 +128,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
         Line("# Transfer learning benchmark: package vs PyTorch / torchvision peer");
         Line();
         md.Append(machine.ReportHeader(started, _finished, loadAtStart, _loadAtEnd, omp));
-        Line($"- Data `{options.DataDir}`: {first?.NTrain.ToString("N0", Inv)} training / {first?.NTest.ToString("N0", Inv)} validation photos " +
+        Line($"- Data `{RepoRoot.DataName(options.DataDir)}`: {first?.NTrain.ToString("N0", Inv)} training / {first?.NTest.ToString("N0", Inv)} validation photos " +
              $"(the same files on both sides); {options.Epochs} epochs, {options.Threads} threads, seeds {options.SeedList()} (round by round), " +
              $"{options.Pairs} rounds per mode (order alternated), every run in its own process");
         Line("- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export, " +
