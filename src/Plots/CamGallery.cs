@@ -52,9 +52,9 @@ public static class CamGallery
         // ML.NET's classifier output names (its DefaultColumnNames, internal to ML.NET).
         var predicted = schema.GetColumnOrNull("PredictedLabel");
         var score = schema.GetColumnOrNull("Score");
-        if (label is { } l && Texts(l) is null)
+        if (label is { } l && LabelTexts.Names(l) is null)
             throw SchemaChecks.Mismatch("label", l.Name, "a key or text column", $"{l.Type}");
-        var predictedNames = predicted is { } p ? Texts(p) : null;
+        var predictedNames = predicted is { } p ? LabelTexts.Names(p) : null;
         if (o.Selection != CamGallerySelection.All && predictedNames is null)
             throw new ArgumentException($"Selection {o.Selection} needs the classifier's PredictedLabel key column in the data.",
                 nameof(data));
@@ -64,8 +64,8 @@ public static class CamGallery
         var getImage = cursor.GetGetter<VBuffer<float>>(image);
         var getMap = map is { } mc ? cursor.GetGetter<VBuffer<float>>(mc) : null;
         var getBox = box is { } bc ? cursor.GetGetter<VBuffer<float>>(bc) : null;
-        var getLabel = label is { } lc ? TextGetter(cursor, lc) : null;
-        var getPredicted = predicted is { } pc && predictedNames is not null ? TextGetter(cursor, pc) : null;
+        var getLabel = label is { } lc ? LabelTexts.Getter(cursor, lc) : null;
+        var getPredicted = predicted is { } pc && predictedNames is not null ? LabelTexts.Getter(cursor, pc) : null;
         var getScore = score is { Type: VectorDataViewType } sc ? cursor.GetGetter<VBuffer<float>>(sc) : null;
         var predictedKey = predicted is { } pk && predictedNames is not null ? cursor.GetGetter<uint>(pk) : null;
         VBuffer<float> pixels = default, values = default, boxValues = default, scores = default;
@@ -109,38 +109,5 @@ public static class CamGallery
             });
         }
         return tiles;
-    }
-
-    /// <summary>The display texts of a key column's values (its key values, or the key numbers), an empty array for a
-    /// text column, null for any other type.</summary>
-    private static string[]? Texts(DataViewSchema.Column column) => column.Type switch
-    {
-        KeyDataViewType { RawType: var raw } when raw == typeof(uint) =>
-            KeyValues.FromColumn(column)?.AsText().Select(m => m.ToString()).ToArray() ?? [],
-        TextDataViewType => [],
-        _ => null,
-    };
-
-    /// <summary>Reads a key column as its value's text (the key number without key values) or a text column as is.</summary>
-    private static Func<string> TextGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        if (column.Type is TextDataViewType)
-        {
-            var text = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-            ReadOnlyMemory<char> value = default;
-            return () =>
-            {
-                text(ref value);
-                return value.ToString();
-            };
-        }
-        var names = Texts(column)!;
-        var keys = cursor.GetGetter<uint>(column);
-        uint keyValue = 0;
-        return () =>
-        {
-            keys(ref keyValue);
-            return keyValue >= 1 && keyValue <= names.Length ? names[keyValue - 1] : keyValue.ToString(CultureInfo.InvariantCulture);
-        };
     }
 }

@@ -38,5 +38,27 @@ internal static class PlanarImages
         return bitmap;
     }
 
+    /// <summary>The photo at <paramref name="path"/> as RGB planes in [0, 1], reduced smoothly (never enlarged) so
+    /// that its longer side is at most <paramref name="maxSide"/> pixels.</summary>
+    /// <exception cref="InvalidDataException">The file cannot be read or decoded (named).</exception>
+    public static (float[] Pixels, ImageShape Shape) FromFile(string path, int maxSide)
+    {
+        using var decoded = File.Exists(path) ? SKBitmap.Decode(path) : null;
+        if (decoded is null)
+            throw new InvalidDataException($"Cannot read image '{path}': {(File.Exists(path) ? "not a decodable image" : "no such file")}.");
+        double scale = Math.Min(1.0, (double)maxSide / Math.Max(decoded.Width, decoded.Height));
+        var size = new SKImageInfo(Math.Max(1, (int)Math.Round(decoded.Width * scale)), Math.Max(1, (int)Math.Round(decoded.Height * scale)),
+            SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var resized = decoded.Resize(size, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+            ?? throw new InvalidDataException($"Cannot resize image '{path}'.");
+        int plane = size.Width * size.Height;
+        var bytes = resized.GetPixelSpan();
+        var pixels = new float[3 * plane];
+        for (int i = 0; i < plane; i++)
+            for (int c = 0; c < 3; c++)
+                pixels[c * plane + i] = bytes[i * 4 + c] / 255f;
+        return (pixels, new ImageShape(3, size.Height, size.Width));
+    }
+
     private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255), 0, 255);
 }

@@ -28,6 +28,8 @@ public sealed class OptionMessagesTests
         [typeof(NearestNeighborsOptions)] = o => Ml.Transforms.NearestNeighbors((NearestNeighborsOptions)o),
         [typeof(EmbeddingEvaluationOptions)] = o => Ml.Embeddings().Evaluate(Rows(), options: (EmbeddingEvaluationOptions)o),
         [typeof(CamGalleryOptions)] = o => CamGallery.Save(Rows(), Path.Combine(Path.GetTempPath(), "never-written.png"), (CamGalleryOptions)o),
+        [typeof(NeighborGalleryOptions)] = o =>
+            NeighborGallery.Save(Rows(), Path.Combine(Path.GetTempPath(), "never-written.png"), (NeighborGalleryOptions)o),
         // The CAM estimator needs a fitted classifier before it reads its options; their check is the same call.
         [typeof(ClassActivationMapOptions)] = o => ((ClassActivationMapOptions)o).Validate(),
     };
@@ -151,6 +153,11 @@ public sealed class OptionMessagesTests
             new("LabelColumnName", " ", typeof(ArgumentException)), new("BoxColumnName", "", typeof(ArgumentException)),
             new("Selection", (CamGallerySelection)Undefined), new("MaxImages", 0), new("Columns", -1), new("TileSize", 8),
             new("ImageWeight", 1.5f), new("Selection", CamGallerySelection.Wrong, typeof(ArgumentException), Also: ("LabelColumnName", null))),
+        .. For<NeighborGalleryOptions>(
+            new("ImagePathColumnName", "", typeof(ArgumentException)), new("LabelColumnName", " ", typeof(ArgumentException)),
+            new("NeighborPathsColumnName", "", typeof(ArgumentException)), new("NeighborLabelsColumnName", " ", typeof(ArgumentException)),
+            new("NeighborDistancesColumnName", " ", typeof(ArgumentException)), new("MaxQueries", 0), new("MaxNeighbors", 0),
+            new("TileSize", 8)),
     ];
 
     /// <summary>Options any value of which is accepted (flags, callbacks, seeds, titles, custom objects).</summary>
@@ -161,7 +168,7 @@ public sealed class OptionMessagesTests
         "CnnClassifierTrainer.Options.SkipUnreadableImages", "TransferLearningTrainer.Options.SkipUnreadableImages",
         "TripletEmbeddingOptions.NormalizeEmbedding", "TripletEmbeddingOptions.EmbeddingBatchNorm",
         "TripletEmbeddingOptions.SkipUnreadableImages", "UmapOptions.CustomDistance", "UmapOptions.Seed",
-        "EmbeddingEvaluationOptions.ComputeClusterQuality", "EmbeddingEvaluationOptions.Seed", "CamGalleryOptions.Title",
+        "EmbeddingEvaluationOptions.ComputeClusterQuality", "EmbeddingEvaluationOptions.Seed", "CamGalleryOptions.Title", "NeighborGalleryOptions.Title",
         "ConvBlock.BatchNorm", "MlpArchitecture.BatchNorm", "ImageAugmentation.RandomResizedCrop",
         "NearestNeighborsOptions.Approximate", "NearestNeighborsOptions.Seed",
     ];
