@@ -173,6 +173,26 @@ public sealed class PhotoEmbeddingTests
         Assert.DoesNotContain(TrainingPhase.Preparing, phases, "no feature cache while the backbone trains");
     }
 
+    [TestMethod]
+    public void Fit_OnPreparedPixelVectorsWithABackboneSet_EmbedsThePhotosAsFromTheirPaths()
+    {
+        // A vector column goes through the backbone only when Backbone is set (else it would be a CNN's or MLP's input);
+        // it is read in order through a cursor, and the cached features are drawn P x K as from files.
+        var photos = CaltechPhotos.List(_ml, "train", every: 3);
+        var pixels = _keys.Transform(_ml.Data.LoadFromEnumerable(CaltechPhotos.Prepare(photos)));
+        using var model = _ml.Transforms.TripletEmbedding(Options(o =>
+        {
+            o.Backbone = PretrainedBackbone.ResNet18ImageNet();
+            o.NumberOfEpochs = 2;
+            o.ClassesPerBatch = 4;
+        })).Fit(pixels);
+        Assert.AreEqual(TransferMode.FrozenBackbone, model.BackboneMode);
+        var fromPixels = Embeddings(model, pixels);
+        var fromPaths = Embeddings(model, _keys.Transform(_ml.Data.LoadFromEnumerable(photos)));
+        for (int i = 0; i < fromPixels.Length; i++)
+            CollectionAssert.AreEqual(fromPixels[i], fromPaths[i], $"photo {i}: the transformer prepares paths as Prepare did");
+    }
+
     private sealed class Embedded
     {
         public float[] Embedding { get; set; } = [];
