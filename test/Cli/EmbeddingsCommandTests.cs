@@ -134,7 +134,8 @@ public sealed class EmbeddingsCommandTests
         Assert.AreEqual(30, metrics.At("baseline.metrics.rows").GetInt32());
         Assert.AreEqual("ResNet-18 features", metrics.At("baseline.name").GetString());
         Assert.AreEqual(30, metrics.At("gallery.rows").GetInt32(), "the held-out photos are the search's gallery");
-        // Three classes of ten photos: chance P@1 is 9/29. Measured (seed 0): see the test run's metrics.json.
+        // Three classes of ten photos: chance P@1 is 9/29. Measured (seed 0, 5 epochs): P@1 1.000, MAP@R 0.753; ResNet-18
+        // features P@1 1.000, MAP@R 0.861.
         Assert.IsGreaterThan(0.6, metrics.At("embedding.precisionAt1").GetDouble(), _photoRun.Output);
         Assert.IsGreaterThan(0.6, metrics.At("baseline.metrics.precisionAt1").GetDouble(), _photoRun.Output);
 
