@@ -86,6 +86,31 @@ public sealed class InputErrorTests : TempFolderTests
     }
 
     [TestMethod]
+    public void Embeddings_HoldoutClassesOutOfRange_RefusedInOneLineBeforeTraining()
+    {
+        string output = Path.Combine(Folder, "out");
+        var tooMany = CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--holdout-classes", "5", "-o", output);
+        AssertOneLine(tooMany, "--holdout-classes 5 leaves 1 of the 6 classes");
+        StringAssert.Contains(tooMany.Error, "give 2 to 4");
+        Assert.IsFalse(tooMany.Output.Contains("epoch", StringComparison.OrdinalIgnoreCase), "nothing should have trained: " + tooMany);
+        Assert.IsFalse(File.Exists(Path.Combine(output, "model.zip")), "no model");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--holdout-classes", "1", "-o", output),
+            "--holdout-classes must be at least 2 (got 1)");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--holdout-classes", "two", "-o", output),
+            "--holdout-classes must be a whole number of classes (got 'two')");
+    }
+
+    [TestMethod]
+    public void Embeddings_FlagsOfTheOtherNetwork_RefusedInOneLine()
+    {
+        string output = Path.Combine(Folder, "out");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", CliData.FashionMnist, "--network", "resnet18", "-o", output),
+            "--network resnet18 reads photo files");
+        AssertOneLine(CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--image-size", "32", "-o", output),
+            "--image-size is for --network cnn");
+    }
+
+    [TestMethod]
     public void Flags_MissingRequiredOrOutOfRange_ExitWithTwo()
     {
         AssertOneLine(CliProcess.Run("classification", "--dataset", CliData.BankKaggle), "--label-col");

@@ -7,16 +7,19 @@ namespace MlNetTriplet.Cli.Embeddings;
 
 /// <summary>report.html and metrics.json of an embeddings run.</summary>
 internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenario, EmbeddingData data,
-    BudgetedNetwork<TripletEmbeddingTransformer> network, EmbeddingMetrics metrics, EmbeddingMetrics pixels, string mapPng,
-    int mapRows, int mapNeighbours, IReadOnlyList<IReadOnlyList<Thumbnail>> neighbours)
+    BudgetedNetwork<TripletEmbeddingTransformer> network, EmbeddingMetrics metrics, Baseline baseline, NeighbourSearch search,
+    string mapPng, int mapRows, int mapNeighbours, IReadOnlyList<IReadOnlyList<Thumbnail>> neighbours)
 {
-    private static readonly HashSet<string> NumberColumns = ["embedding", "raw pixels", "training images", "test images"];
-
     /// <summary>What MAP@R means, in words.</summary>
-    public static string Sentence(EmbeddingMetrics m, EmbeddingMetrics pixels) =>
-        $"Ranking the other {m.Rows - 1:N0} test images by embedding distance from each one, the images of its own class come first with a mean average precision " +
-        $"of {F(m.MeanAveragePrecisionAtR, "F3")} (MAP@R; 1 is perfect), against {F(pixels.MeanAveragePrecisionAtR, "F3")} when ranking by raw pixels. " +
-        $"The single nearest image shares the class for {Percent(m.PrecisionAt1)} of them (raw pixels: {Percent(pixels.PrecisionAt1)}).";
+    public static string Sentence(EmbeddingData data, EmbeddingMetrics m, Baseline baseline) =>
+        $"Ranking the other {m.Rows - 1:N0} {Measured(data)} by embedding distance from each one, the images of its own class come first with a mean average precision " +
+        $"of {F(m.MeanAveragePrecisionAtR, "F3")} (MAP@R; 1 is perfect), against {F(baseline.Metrics.MeanAveragePrecisionAtR, "F3")} when ranking by {baseline.Name}. " +
+        $"The single nearest image shares the class for {Percent(m.PrecisionAt1)} of them ({baseline.Name}: {Percent(baseline.Metrics.PrecisionAt1)}).";
+
+    /// <summary>The images retrieval is measured among, in words.</summary>
+    private static string Measured(EmbeddingData data) => data.HeldOutClasses > 0
+        ? $"test images of the {data.HeldOutClasses} held-out classes (never trained on)"
+        : "test images";
 
     public void Write(string usage)
     {
@@ -24,55 +27,76 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
         var history = model.History!;
         var trainCounts = Counts(data.Train);
         var testCounts = Counts(data.Test);
+        bool photos = data.Network == EmbeddingNetwork.ResNet18;
+        string baselineName = baseline.Name;
         var report = new HtmlReport("Image embeddings",
-            $"{Path.GetFileName(data.Source)}: {data.ClassNames.Count} classes, a triplet-loss network against raw pixels");
+            $"{Path.GetFileName(data.Source)}: {data.Classes.Count} classes, " +
+            (photos ? "an embedding head on the ImageNet ResNet-18 against the ResNet-18's own features" : "a triplet-loss network against raw pixels") +
+            (data.HeldOutClasses > 0 ? $", measured on {data.HeldOutClasses} classes never trained on" : ""));
 
         report.Section("summary", "Result")
-            .Headline(F(metrics.MeanAveragePrecisionAtR, "F3"), "MAP@R of the test images", Sentence(metrics, pixels))
-            .Table(["metric", "embedding", "raw pixels", "meaning"],
+            .Headline(F(metrics.MeanAveragePrecisionAtR, "F3"), $"MAP@R of the {Measured(data)}", Sentence(data, metrics, baseline))
+            .Table(["metric", "embedding", baselineName, "meaning"],
             [
-                ["P@1", F(metrics.PrecisionAt1), F(pixels.PrecisionAt1), "the nearest other test image has the same class"],
-                ["R-precision", F(metrics.RPrecision), F(pixels.RPrecision), "share of the same class among the R nearest, R = images of the class"],
-                ["MAP@R", F(metrics.MeanAveragePrecisionAtR), F(pixels.MeanAveragePrecisionAtR), "like R-precision, rewarding same-class images ranked first"],
-                [$"{metrics.KnnNeighborCount}-NN accuracy", F(metrics.KnnAccuracy), F(pixels.KnnAccuracy), $"majority class of the {metrics.KnnNeighborCount} nearest of {metrics.ReferenceRows:N0} training images"],
-                ["NMI", metrics.NormalizedMutualInformation is double n ? F(n) : "-", pixels.NormalizedMutualInformation is double p ? F(p) : "-", "agreement of k-means clusters with the classes (1 is perfect)"],
-            ], NumberColumns)
-            .Note("Definitions as pytorch-metric-learning's AccuracyCalculator; Euclidean distance. Raw pixels: the same search on the images' pixel values, the baseline the embedding has to beat.");
+                ["P@1", F(metrics.PrecisionAt1), F(baseline.Metrics.PrecisionAt1), "the nearest other test image has the same class"],
+                ["R-precision", F(metrics.RPrecision), F(baseline.Metrics.RPrecision), "share of the same class among the R nearest, R = images of the class"],
+                ["MAP@R", F(metrics.MeanAveragePrecisionAtR), F(baseline.Metrics.MeanAveragePrecisionAtR), "like R-precision, rewarding same-class images ranked first"],
+                [$"{metrics.KnnNeighborCount}-NN accuracy", F(metrics.KnnAccuracy), F(baseline.Metrics.KnnAccuracy),
+                    metrics.ReferenceRows > 0 ? $"majority class of the {metrics.KnnNeighborCount} nearest of {metrics.ReferenceRows:N0} training images"
+                        : $"majority class of the {metrics.KnnNeighborCount} nearest other test images"],
+                ["NMI", metrics.NormalizedMutualInformation is double n ? F(n) : "-", baseline.Metrics.NormalizedMutualInformation is double p ? F(p) : "-", "agreement of k-means clusters with the classes (1 is perfect)"],
+            ], new HashSet<string> { "embedding", baselineName })
+            .Note("Definitions as pytorch-metric-learning's AccuracyCalculator; Euclidean distance. " + (photos
+                ? "ResNet-18 features: the same search on the pretrained network's pooled features (512 values), before any training on these photos: the baseline the embedding has to beat."
+                : "Raw pixels: the same search on the images' pixel values, the baseline the embedding has to beat."));
 
+        var facts = new List<(string, string)>
+        {
+            ("source", ShownPath.Of(data.Source)),
+            ("split", data.Layout),
+            ("images", $"{trainCounts.Sum():N0} for training" +
+                (history.Epochs[0].ValidationLoss is null ? " (too few per class to hold some out for validation)" : " (10% of them held out for the validation curve and early stopping)") +
+                $", {testCounts.Sum():N0} for testing; {data.Shape} each"),
+        };
+        if (data.HeldOutClasses > 0)
+            facts.Add(("held-out classes", $"{string.Join(", ", data.HeldOut)}: the last {data.HeldOutClasses} in sorted order (--holdout-classes), never trained on; " +
+                $"retrieval is measured among their {testCounts.Sum():N0} test images, which are also the search's gallery"));
         report.Section("dataset", "Dataset")
-            .Facts(
-            [
-                ("source", ShownPath.Of(data.Source)),
-                ("split", data.Layout),
-                ("images", $"{trainCounts.Sum():N0} for training" +
-                    (history.Epochs[0].ValidationLoss is null ? " (too few per class to hold some out for validation)" : " (10% of them held out for the validation curve and early stopping)") +
-                    $", {testCounts.Sum():N0} for testing; {data.Shape} each"),
-            ])
-            .Table(["class", "training images", "test images"], data.ClassNames.Select((c, i) => (IReadOnlyList<string>)
+            .Facts(facts)
+            .Table(["class", "training images", "test images"], data.Classes.Select((c, i) => (IReadOnlyList<string>)
                 [c, trainCounts[i].ToString("N0", CultureInfo.InvariantCulture), testCounts[i].ToString("N0", CultureInfo.InvariantCulture)]),
-                NumberColumns);
+                new HashSet<string> { "training images", "test images" });
 
         var cnn = model.Architecture;
+        string normalised = model.IsNormalized ? ", L2-normalised" : "";
+        string networkText = photos
+            ? $"ImageNet ResNet-18 ({(model.BackboneMode == TransferMode.FrozenBackbone ? "frozen: its pooled features computed once per photo" : "fine-tuned")}), then a linear embedding head to {scenario.EmbeddingSize} values{normalised}"
+            : cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +
+                $"dense {string.Join("-", cnn.DenseUnits)}, then a {scenario.EmbeddingSize}-value embedding{normalised}";
+        string batches = photos
+            ? $"class-balanced batches of {Math.Min(EmbeddingsScenario.MaxClassesPerBatch, data.TrainingClasses.Count)} classes x {EmbeddingsScenario.SamplesPerClass} photos"
+            : "each batch of 32 (TF-Addons TripletSemiHardLoss)";
         report.Section("settings", "Settings")
             .Facts(
             [
-                ("network", cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +
-                    $"dense {string.Join("-", cnn.DenseUnits)}, then a {scenario.EmbeddingSize}-value embedding{(model.IsNormalized ? ", L2-normalised" : "")}"),
-                ("loss", "triplet margin loss (margin 1, Euclidean distance) on semi-hard triplets mined in each batch of 32 (TF-Addons TripletSemiHardLoss)"),
+                ("network", networkText),
+                ("loss", $"triplet margin loss (margin 1, Euclidean distance) on semi-hard triplets mined in {batches}"),
                 ("training", "Adam, learning rate 0.001 on a cosine schedule" + (history.Epochs[0].ValidationLoss is null ? ""
                     : $"; early stopping after {EmbeddingsScenario.Patience} epochs without a lower validation loss, keeping the best epoch")),
                 ("budget", run.Budget.FixedEpochs is int e ? $"{e} epochs (--epochs)" : $"{run.Budget.Seconds:F0} s (--train-time): {network.Plan}"),
                 ("seed", run.Settings.Seed.ToString(CultureInfo.InvariantCulture)),
             ]);
 
-        LearningCurves(report, run, network, "Triplet network");
+        LearningCurves(report, run, network, photos ? "Embedding head on the ResNet-18" : "Triplet network");
 
         report.Section("umap", "UMAP map of the test embeddings")
-            .Paragraph($"Each point is one of {mapRows:N0} test images, placed by UMAP ({mapNeighbours} neighbours, min_dist 0.1) so that images with close embeddings lie close; the colour is its class. Tight, separate islands mean the embedding tells the classes apart.")
+            .Paragraph($"Each point is one of {mapRows:N0} {Measured(data)}, placed by UMAP ({mapNeighbours} neighbours, min_dist 0.1) so that images with close embeddings lie close; the colour is its class. Tight, separate islands mean the embedding tells the classes apart.")
             .Figures((mapPng, "UMAP projection of the test embeddings, coloured by class."));
 
+        string sample = search.Rows < data.TrainIds.Count && data.HeldOutClasses == 0 ? $" (a sample of {search.Rows:N0} of the {data.TrainIds.Count:N0})" : "";
         report.Section("neighbours", "Nearest neighbours")
-            .Paragraph("One test image per class (blue frame) and its nearest other test images by embedding distance: green frames share its class, red ones do not (retrieval mistakes).")
+            .Paragraph($"The model's search (saved in model.zip with the network) holds {search.Rows:N0} {search.What}{sample}. For one test image per class (blue frame), " +
+                $"its nearest images in that gallery by embedding distance{(data.HeldOutClasses > 0 ? ", itself left out" : "")}: green frames share its class, red ones do not (retrieval mistakes). Captions give the class and the distance.")
             .ThumbnailRows(neighbours);
 
         EndAndSave(report, run, usage);
@@ -82,12 +106,16 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             scenario = "embeddings",
             dataset = data.Source,
             split = data.Layout,
+            network = photos ? "resnet18" : "cnn",
             imageShape = data.Shape.ToString(),
-            classes = data.ClassNames.Select((c, i) => new { name = c, trainImages = trainCounts[i], testImages = testCounts[i] }),
+            classes = data.Classes.Select((c, i) => new { name = c, trainImages = trainCounts[i], testImages = testCounts[i] }),
+            heldOutClasses = data.HeldOut,
+            evaluatedOn = Measured(data),
             embeddingSize = scenario.EmbeddingSize,
-            headline = new { metric = "mapAtR", embedding = metrics.MeanAveragePrecisionAtR, rawPixels = pixels.MeanAveragePrecisionAtR },
+            headline = new { metric = "mapAtR", embedding = metrics.MeanAveragePrecisionAtR, baseline = baseline.Metrics.MeanAveragePrecisionAtR },
             embedding = Json(metrics),
-            rawPixels = Json(pixels),
+            baseline = new { name = baseline.Name, metrics = Json(baseline.Metrics) },
+            gallery = new { rows = search.Rows, holds = search.What, neighbors = NeighbourSearch.Neighbours },
             umapRows = mapRows,
             training = TrainingJson(run, network),
             timings = TimingsJson(run),
@@ -101,10 +129,11 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
         knnNeighbors = m.KnnNeighborCount, referenceRows = m.ReferenceRows, nmi = m.NormalizedMutualInformation, rows = m.Rows,
     };
 
+    /// <summary>Images of each class in <paramref name="view"/>, in the order of <see cref="EmbeddingData.Classes"/>.</summary>
     private List<int> Counts(Microsoft.ML.IDataView view)
     {
-        var keys = Microsoft.ML.Data.ColumnCursorExtensions.GetColumn<uint>(view, EmbeddingData.KeyColumn)
-            .GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
-        return data.ClassNames.Select((_, i) => keys.GetValueOrDefault((uint)(i + 1))).ToList();
+        var counts = Microsoft.ML.Data.ColumnCursorExtensions.GetColumn<string>(view, EmbeddingData.ClassColumn)
+            .GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+        return data.Classes.Select(c => counts.GetValueOrDefault(c)).ToList();
     }
 }
