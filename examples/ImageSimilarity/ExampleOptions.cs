@@ -69,7 +69,7 @@ internal sealed record ExampleOptions
             o = arg switch
             {
                 "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },
-                "--mode" => o with { Mode = ParseMode(Value()) },
+                "--mode" => o with { Mode = PhotoExamples.ParseMode(Value()) },
                 "--blocks" => o with { Blocks = Number(1) },
                 "--epochs" => o with { Epochs = Number(1) },
                 "--loss" => o with { Loss = ParseLoss(Value()) },
@@ -87,14 +87,6 @@ internal sealed record ExampleOptions
         return o;
     }
 
-    private static TransferMode ParseMode(string text) => text switch
-    {
-        "frozen" => TransferMode.FrozenBackbone,
-        "finetune" => TransferMode.FineTuneAll,
-        "finetune-last" => TransferMode.FineTuneLastBlocks,
-        _ => throw new ArgumentException($"--mode takes frozen, finetune or finetune-last, not '{text}'."),
-    };
-
     private static TripletLossKind ParseLoss(string text) => text switch
     {
         "margin" => TripletLossKind.Margin,
@@ -104,10 +96,5 @@ internal sealed record ExampleOptions
         _ => throw new ArgumentException($"--loss takes margin, contrastive, multi-similarity or proxy-anchor, not '{text}'."),
     };
 
-    public string ModeName => Mode switch
-    {
-        TransferMode.FrozenBackbone => "frozen",
-        TransferMode.FineTuneAll => "finetune",
-        _ => $"finetune-last ({Blocks} block{(Blocks == 1 ? "" : "s")})",
-    };
+    public string ModeName => PhotoExamples.ModeName(Mode, Blocks);
 }

@@ -66,7 +66,7 @@ internal sealed record ExampleOptions
             o = arg switch
             {
                 "--data-dir" => o with { DataDirectory = Value(), DataDirectoryGiven = true },
-                "--mode" => o with { Mode = ParseMode(Value()) },
+                "--mode" => o with { Mode = PhotoExamples.ParseMode(Value()) },
                 "--blocks" => o with { Blocks = Number(1) },
                 "--epochs" => o with { Epochs = Number(1) },
                 "--batch-size" => o with { BatchSize = Number(2) },
@@ -82,14 +82,6 @@ internal sealed record ExampleOptions
         return o;
     }
 
-    private static TransferMode ParseMode(string text) => text switch
-    {
-        "frozen" => TransferMode.FrozenBackbone,
-        "finetune" => TransferMode.FineTuneAll,
-        "finetune-last" => TransferMode.FineTuneLastBlocks,
-        _ => throw new ArgumentException($"--mode takes frozen, finetune or finetune-last, not '{text}'."),
-    };
-
     private static BackboneArchitecture ParseArchitecture(string text) => text switch
     {
         "resnet18" => BackboneArchitecture.ResNet18,
@@ -100,10 +92,5 @@ internal sealed record ExampleOptions
         _ => throw new ArgumentException($"--architecture takes resnet18, resnet34, resnet50, vgg16 or mobilenet_v2, not '{text}'."),
     };
 
-    public string ModeName => Mode switch
-    {
-        TransferMode.FrozenBackbone => "frozen",
-        TransferMode.FineTuneAll => "finetune",
-        _ => $"finetune-last ({Blocks} block{(Blocks == 1 ? "" : "s")})",
-    };
+    public string ModeName => PhotoExamples.ModeName(Mode, Blocks);
 }

@@ -6,7 +6,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms;
 using MlNetTriplet;
 using MlNetTriplet.Examples;
@@ -17,21 +16,11 @@ var options = CommandLine.Parse(args, ExampleOptions.Parse, o => o.Help, Example
 if (options is null)
     return exitCode;
 
-string root = Path.GetFullPath(options.DataDirectory);
-if (!Directory.Exists(root))
-{
-    Console.Error.WriteLine(options.DataDirectoryGiven
-        ? $"--data-dir {root} does not exist."
-        : $"The default photos ({root}) are not here: pass --data-dir DIR, a folder holding train/ and val/ folders of class sub-folders.");
+string? root = PhotoExamples.ExistingFolder(options.DataDirectory, options.DataDirectoryGiven,
+    "a folder holding train/ and val/ folders of class sub-folders");
+if (root is null)
     return 2;
-}
-
-var ml = new MLContext(seed: options.Seed);
-ml.Log += (_, e) =>
-{
-    if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error)
-        Console.WriteLine($"[{e.Source}] {e.RawMessage}");
-};
+var ml = PhotoExamples.Context(options.Seed);
 
 ImageFolderSplits splits;
 IDataView train, validation;
