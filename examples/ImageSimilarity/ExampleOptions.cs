@@ -14,6 +14,10 @@ internal sealed record ExampleOptions
     public int? Epochs { get; init; }
     public TripletLossKind Loss { get; init; } = TripletLossKind.Margin;
     public int EmbeddingSize { get; init; } = 128;
+    public double? Margin { get; init; }
+    public TripletMining? Mining { get; init; }
+    public double? LearningRate { get; init; }
+    public LearningRateSchedule? Schedule { get; init; }
     public int Seed { get; init; }
     public int Neighbors { get; init; } = 5;
     public int Queries { get; init; } = 8;
@@ -46,6 +50,11 @@ internal sealed record ExampleOptions
           --loss NAME           margin (default: triplet margin loss, semi-hard mining), contrastive,
                                 multi-similarity, proxy-anchor
           --embedding-size N    embedding dimensions (default 128)
+          --margin M            the margin loss's margin (default: the trainer's, 1)
+          --mining NAME         triplets of the margin loss: semi-hard (the trainer's default), batch-hard,
+                                batch-all, none
+          --learning-rate LR    Adam's learning rate (default: the trainer's, 0.001)
+          --schedule NAME       constant (the trainer's default) or cosine (a per-epoch cosine decay)
           --seed N              seed of the MLContext and the trainer (default 0)
           --neighbors N         neighbours shown per query in the gallery (default 5)
           --queries N           queries in the gallery, one per held-out class in order (default 8)
@@ -74,6 +83,10 @@ internal sealed record ExampleOptions
                 "--epochs" => o with { Epochs = Number(1) },
                 "--loss" => o with { Loss = ParseLoss(Value()) },
                 "--embedding-size" => o with { EmbeddingSize = Number(2) },
+                "--margin" => o with { Margin = CommandLine.Double(arg, Value(), 0) },
+                "--mining" => o with { Mining = ParseMining(Value()) },
+                "--learning-rate" => o with { LearningRate = CommandLine.Double(arg, Value(), double.Epsilon) },
+                "--schedule" => o with { Schedule = ParseSchedule(Value()) },
                 "--seed" => o with { Seed = Number(0) },
                 "--neighbors" => o with { Neighbors = Number(1) },
                 "--queries" => o with { Queries = Number(1) },
@@ -94,6 +107,22 @@ internal sealed record ExampleOptions
         "multi-similarity" => TripletLossKind.MultiSimilarity,
         "proxy-anchor" => TripletLossKind.ProxyAnchor,
         _ => throw new ArgumentException($"--loss takes margin, contrastive, multi-similarity or proxy-anchor, not '{text}'."),
+    };
+
+    private static TripletMining ParseMining(string text) => text switch
+    {
+        "semi-hard" => TripletMining.SemiHard,
+        "batch-hard" => TripletMining.BatchHard,
+        "batch-all" => TripletMining.BatchAll,
+        "none" => TripletMining.None,
+        _ => throw new ArgumentException($"--mining takes semi-hard, batch-hard, batch-all or none, not '{text}'."),
+    };
+
+    private static LearningRateSchedule ParseSchedule(string text) => text switch
+    {
+        "constant" => LearningRateSchedule.Constant,
+        "cosine" => LearningRateSchedule.Cosine,
+        _ => throw new ArgumentException($"--schedule takes constant or cosine, not '{text}'."),
     };
 
     public string ModeName => PhotoExamples.ModeName(Mode, Blocks);

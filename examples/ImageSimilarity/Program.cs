@@ -60,14 +60,21 @@ var embedderOptions = new TripletEmbeddingOptions
     FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null,
     Loss = options.Loss,
     EmbeddingSize = options.EmbeddingSize,
+    Mining = options.Mining,
     ClassesPerBatch = Math.Min(8, trainClasses.Count),
     NumberOfEpochs = options.EffectiveEpochs,
     Seed = options.Seed,
     SkipUnreadableImages = options.SkipUnreadable,
     ProgressCallback = progress.Report,
 };
+if (options.Margin is double margin)
+    embedderOptions.Margin = margin;
+if (options.LearningRate is double learningRate)
+    embedderOptions.LearningRate = learningRate;
+if (options.Schedule is LearningRateSchedule schedule)
+    embedderOptions.LearningRateSchedule = schedule;
 Console.WriteLine();
-Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss}, {options.EmbeddingSize}-d embeddings, " +
+Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {options.EmbeddingSize}-d embeddings, " +
     $"{embedderOptions.ClassesPerBatch} x {embedderOptions.SamplesPerClass} photos a batch, {options.EffectiveEpochs} epochs, seed {options.Seed}.");
 var clock = Stopwatch.StartNew();
 TripletEmbeddingTransformer embedder;
@@ -153,6 +160,10 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     heldout_photos = heldOutPhotos.Count,
     mode = options.ModeName,
     loss = options.Loss.ToString(),
+    mining = embedderOptions.Mining?.ToString() ?? "default",
+    margin = embedderOptions.Margin,
+    learning_rate = embedderOptions.LearningRate,
+    schedule = embedderOptions.LearningRateSchedule.ToString(),
     embedding_size = options.EmbeddingSize,
     epochs = options.EffectiveEpochs,
     seed = options.Seed,
