@@ -6,7 +6,7 @@ using MlNetTriplet.Tests.TransferLearning;
 namespace MlNetTriplet.Tests.Plots;
 
 [TestClass]
-public sealed class NeighborGalleryTests
+public sealed class NeighborGalleryTests : PlotTests
 {
     private const int Classes = 6;
     private static readonly MLContext Ml = new(seed: 0);
@@ -39,37 +39,21 @@ public sealed class NeighborGalleryTests
     [TestMethod]
     public void Save_OnSearchedPhotos_DrawsOneRowPerQueryWithItsNeighboursButNotItself()
     {
-        string dir = TestData.TempDirectory();
-        try
-        {
-            string path = Path.Combine(dir, "neighbors.png");
-            int drawn = NeighborGallery.Save(Search(Photos(every: 4), neighbors: 4), path,
-                new NeighborGalleryOptions { MaxQueries = 3, MaxNeighbors = 3, TileSize = 100, Title = "Queries and neighbours" });
-            Assert.AreEqual(3, drawn);
-            var (width, height) = PngAssert.ReadPngSize(path);
-            Assert.AreEqual(12 + 4 * (100 + 12), width, "the query and 3 neighbours a row (the query's own match left out)");
-            Assert.IsGreaterThan(3 * 100, height, "three rows of photos and captions");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string path = Path.Combine(Folder, "neighbors.png");
+        int drawn = NeighborGallery.Save(Search(Photos(every: 4), neighbors: 4), path,
+            new NeighborGalleryOptions { MaxQueries = 3, MaxNeighbors = 3, TileSize = 100, Title = "Queries and neighbours" });
+        Assert.AreEqual(3, drawn);
+        var (width, height) = PngAssert.ReadPngSize(path);
+        Assert.AreEqual(12 + 4 * (100 + 12), width, "the query and 3 neighbours a row (the query's own match left out)");
+        Assert.IsGreaterThan(3 * 100, height, "three rows of photos and captions");
     }
 
     [TestMethod]
     public void Save_WhenEveryQueryFindsOnlyItself_WritesNothing()
     {
-        string dir = TestData.TempDirectory();
-        try
-        {
-            string path = Path.Combine(dir, "none.png");
-            Assert.AreEqual(0, NeighborGallery.Save(Search(Photos(every: 4), neighbors: 1), path));
-            Assert.IsFalse(File.Exists(path));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string path = Path.Combine(Folder, "none.png");
+        Assert.AreEqual(0, NeighborGallery.Save(Search(Photos(every: 4), neighbors: 1), path));
+        Assert.IsFalse(File.Exists(path));
     }
 
     [TestMethod]
@@ -77,7 +61,8 @@ public sealed class NeighborGalleryTests
     {
         // A schema mismatch, as ML.NET reports one (ArgumentOutOfRangeException on the schema).
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            NeighborGallery.Save(Search(Photos(every: 10), neighbors: 2, idColumn: null), "never-written.png"));
+            NeighborGallery.Save(Search(Photos(every: 10), neighbors: 2, idColumn: null),
+                Path.Combine(Folder, "never-written.png")));
         StringAssert.Contains(e.Message, "NeighborIds");
         StringAssert.Contains(e.Message, "IdColumnName");
     }
@@ -88,7 +73,8 @@ public sealed class NeighborGalleryTests
         var rows = Ml.Data.CreateEnumerable<Embedded>(Photos(every: 10), reuseRowObject: false).ToList();
         rows[1].ImagePath = Path.Combine(Path.GetTempPath(), "no-such-photo.jpg");
         var e = Assert.ThrowsExactly<InvalidDataException>(() =>
-            NeighborGallery.Save(Search(Ml.Data.LoadFromEnumerable(rows), neighbors: 2), "never-written.png"));
+            NeighborGallery.Save(Search(Ml.Data.LoadFromEnumerable(rows), neighbors: 2),
+                Path.Combine(Folder, "never-written.png")));
         StringAssert.Contains(e.Message, "no-such-photo.jpg");
     }
 }
