@@ -32,7 +32,7 @@ reported apart. Prints one JSON line last (and writes it to --out when given).
 
   bench/MlNetTriplet.Bench/bin/Release/net10.0/MlNetTriplet.Bench export-resnet18 /tmp/w/resnet18-cntk.pt
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/similarity_peer.py --weights /tmp/w/resnet18-cntk.pt \\
-      --data-dir ../shared/data/cub100 --mode frozen --epochs 30 --threads 2 --seed 0
+      --data-dir DIR/cub100 --mode frozen --epochs 30 --threads 2 --seed 0
 """
 import argparse
 import json
@@ -303,7 +303,7 @@ def evaluate_now(epoch, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", required=True, help="the exported state_dict (.pt); .preprocessing.pt beside it")
-    parser.add_argument("--data-dir", required=True, help="a folder of class folders (e.g. ../shared/data/cub100)")
+    parser.add_argument("--data-dir", required=True, help="a folder of class folders (e.g. CUB-200-2011 images/, or a subset of its species)")
     parser.add_argument("--train-classes", type=int, default=0,
                         help="train on the first N class folders, retrieve among the rest (default 0: half)")
     parser.add_argument("--mode", choices=("frozen", "last", "all"), default="frozen")
