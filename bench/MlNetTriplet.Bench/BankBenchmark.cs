@@ -93,7 +93,7 @@ internal static class BankBenchmark
                 if (side == "peer")
                 {
                     string outFile = Path.Combine(tmpDir, $"bank-peer-round{round}.json");
-                    (json, seconds) = ChildProcess.Run("/usr/bin/python3",
+                    (json, seconds) = ChildProcess.Run(ChildProcess.Python,
                     [
                         peer, "--csv", o.Csv, "--sep", o.Separator.ToString(), "--target", o.Target, "--threads", BankOptions.Str(o.Threads),
                         "--seed", BankOptions.Str(o.Seed), "--epochs", BankOptions.Str(o.Epochs), "--out", outFile,

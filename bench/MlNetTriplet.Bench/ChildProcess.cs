@@ -8,6 +8,9 @@ namespace MlNetTriplet.Bench;
 /// (umap_peer.py) is read from the result file it wrote instead.</summary>
 internal static class ChildProcess
 {
+    /// <summary>Debian's interpreter, which has python3-torch: the peers run as their users run them.</summary>
+    public const string Python = "/usr/bin/python3";
+
     public static (JsonElement Result, double Seconds) Run(string fileName, IEnumerable<string> arguments,
         string? resultFile = null)
     {

@@ -17,7 +17,7 @@ internal sealed record OnnxBenchOptions
     public int CnnEpochs { get; init; } = 1;
     /// <summary>Test images both sides score, per round.</summary>
     public int CnnRows { get; init; } = 10_000;
-    public string PhotoDir { get; init; } = TransferOptions.DefaultDataDir;
+    public string PhotoDir { get; init; } = PhotoBenchOptions.DefaultDataDir;
     /// <summary>Photos the transfer head trains on (one epoch, frozen backbone) and photos both sides score; 0 = all.</summary>
     public int NTrain { get; init; }
     public int NVal { get; init; }

@@ -6,8 +6,6 @@ namespace MlNetTriplet.Bench;
 /// Debian's interpreter, which has torch; its last stdout line is its result JSON.</summary>
 internal static class PeerRun
 {
-    private const string Python = "/usr/bin/python3";
-
     public static RunResult Run(CnnOptions o, string peersDir, string tmpDir, int round)
     {
         string script = Path.Combine(peersDir, "cnn_classifier.py");
@@ -24,7 +22,7 @@ internal static class PeerRun
             args.AddRange(["--n-train", CnnOptions.Str(o.NTrain)]);
         if (o.NTest > 0)
             args.AddRange(["--n-test", CnnOptions.Str(o.NTest)]);
-        var (json, seconds) = ChildProcess.Run(Python, args);
+        var (json, seconds) = ChildProcess.Run(ChildProcess.Python, args);
 
         int nTest = json.GetProperty("n_test").GetInt32();
         double evalSeconds = json.GetProperty("eval_seconds").GetDouble();

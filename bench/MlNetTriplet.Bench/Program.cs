@@ -12,6 +12,9 @@ using MlNetTriplet.Bench;
 // transfer            : the transfer-learning benchmark (parent): package vs torchvision peer per mode,
 //                       bench/results/transfer.{json,md}.
 // transfer-one        : one package run of one transfer mode in this process.
+// similarity          : the image-similarity benchmark (parent): photo embeddings trained on half the classes, retrieval
+//                       among the other half's photos, package vs PyTorch peer per mode, bench/results/similarity.{json,md}.
+// similarity-one      : one package run of one similarity mode in this process.
 // transfer-memory     : peak RSS of one fine-tuning epoch over generated photos, per photo count,
 //                       bench/results/transfer-memory.{json,md}.
 // transfer-memory-one : one such epoch in this process.
@@ -35,6 +38,7 @@ try
         "umap-seeds" => UmapSeedsOptions.Parse(rest),
         "triplet" or "triplet-one" => TripletOptions.Parse(rest),
         "transfer" or "transfer-one" => TransferOptions.Parse(rest),
+        "similarity" or "similarity-one" => SimilarityOptions.Parse(rest),
         "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
         "onnx" => OnnxBenchOptions.Parse(rest),
         "nearest-neighbors" => NeighborBenchOptions.Parse(rest),
@@ -60,6 +64,8 @@ return (command, options) switch
     ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
     ("transfer", TransferOptions o) => TransferBenchmark.Run(o),
     ("transfer-one", TransferOptions o) => TransferPackageRun.Run(o),
+    ("similarity", SimilarityOptions o) => SimilarityBenchmark.Run(o),
+    ("similarity-one", SimilarityOptions o) => SimilarityPackageRun.Run(o),
     ("transfer-memory", TransferMemoryOptions o) => TransferMemory.Run(o),
     ("transfer-memory-one", TransferMemoryOptions o) => TransferMemory.RunOne(o),
     ("onnx", OnnxBenchOptions o) => OnnxBenchmark.Run(o),
@@ -69,7 +75,7 @@ return (command, options) switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|transfer-memory|onnx|nearest-neighbors [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|similarity|transfer-memory|onnx|nearest-neighbors [options]");
     Console.Error.WriteLine("MlNetTriplet.Bench export-resnet18 PATH.pt");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
@@ -77,6 +83,7 @@ static int Usage()
     Console.Error.WriteLine(UmapSeedsOptions.Usage);
     Console.Error.WriteLine(TripletOptions.Usage);
     Console.Error.WriteLine(TransferOptions.Usage);
+    Console.Error.WriteLine(SimilarityOptions.Usage);
     Console.Error.WriteLine(TransferMemoryOptions.Usage);
     Console.Error.WriteLine(OnnxBenchOptions.Usage);
     Console.Error.WriteLine(NeighborBenchOptions.Usage);

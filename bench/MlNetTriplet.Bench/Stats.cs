@@ -17,6 +17,15 @@ internal sealed record Stats(double Median, double Min, double Max, int Count)
 
     public static Stats? Of(IEnumerable<double> values) => Of(values.Select(v => (double?)v));
 
+    /// <summary>package (op) peer within each round, then median and range over the rounds: runs minutes apart drift,
+    /// the two sides of one round share the drift, so it cancels out.</summary>
+    public static Stats? Paired<T>(IEnumerable<T> runs, Func<T, double?> figure, Func<double, double, double> combine)
+        where T : TrainingRunResult =>
+        Of(runs.GroupBy(r => r.Round)
+            .Select(g => (A: g.FirstOrDefault(r => r.Side == "package"), B: g.FirstOrDefault(r => r.Side == "peer")))
+            .Where(p => p.A is not null && p.B is not null && figure(p.A) is not null && figure(p.B) is not null)
+            .Select(p => combine(figure(p.A!)!.Value, figure(p.B!)!.Value)));
+
     /// <summary>"median (min .. max)" with <paramref name="unit"/> after the median, the median alone for one value,
     /// "n/a" for none: how the reports quote a figure.</summary>
     public static string Range(Stats? s, string format, string unit) => s is null ? "n/a"

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Transforms;
@@ -28,30 +27,17 @@ internal static class TransferPackageRun
         var val = keys.Transform(ml.Data.LoadFromImageFolder(splits.Validation));
         load.Stop();
 
-        var preparing = new List<TrainingProgress>();
-        var epochs = new List<EpochFigures>();
+        var log = new PackageTrainingLog($"package {mode}");
         var validation = new List<double?>();
         var options = new TransferLearningTrainer.Options
         {
             Mode = TransferOptions.TrainerMode(mode), NumberOfEpochs = o.Epochs, Seed = o.Seed, DecoderThreads = o.DecoderThreads,
             // The end of each Preparing pass (training photos, then validation photos) gives its images and seconds.
-            ProgressCallback = p =>
-            {
-                if (p.Phase == TrainingPhase.Preparing && p.Step == p.Steps)
-                {
-                    preparing.Add(p);
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [package {mode}] features of {p.Examples} photos: {p.ExamplesPerSecond:F1} img/s, RSS {ProcessMemory.CurrentRssMb():F0} MB"));
-                }
-            },
+            ProgressCallback = log.Progress,
             MetricsCallback = m =>
             {
-                var figures = new EpochFigures(m.Epoch, m.Seconds, m.Examples, m.ExamplesPerSecond, m.TrainLoss,
-                    m.TrainAccuracy, ProcessMemory.CurrentRssMb());
-                epochs.Add(figures);
+                log.Epoch(m);
                 validation.Add(m.ValidationAccuracy);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  [package {mode}] epoch {m.Epoch}: loss {m.TrainLoss:F4} train_acc {m.TrainAccuracy:F4} val_acc {m.ValidationAccuracy:F4} {m.ExamplesPerSecond:F1} img/s, RSS {figures.RssMb:F0} MB"));
             },
         };
         var fit = Stopwatch.StartNew();
@@ -64,24 +50,18 @@ internal static class TransferPackageRun
         eval.Stop();
 
         int nVal = checked((int)val.GetRowCount()!.Value);
-        long featureImages = preparing.Sum(p => p.Examples);
-        double featureSeconds = preparing.Sum(p => p.Seconds);
-        double trainSeconds = epochs.Sum(e => e.Seconds);
-        long trainImages = epochs.Sum(e => e.Images);
         var result = new TransferRunResult
         {
-            Side = "package", Mode = mode, Runtime = Child.RuntimeDescription, Epochs = epochs.Count, Threads = o.Threads,
+            Side = "package", Mode = mode, Runtime = Child.RuntimeDescription, Epochs = log.Epochs.Count, Threads = o.Threads,
             Seed = o.Seed, NTrain = checked((int)train.GetRowCount()!.Value), NTest = nVal, LoadSeconds = load.Elapsed.TotalSeconds,
-            FeatureImages = preparing.Count > 0 ? featureImages : null,
-            FeatureSeconds = preparing.Count > 0 ? featureSeconds : null,
-            FeatureImagesPerSecond = preparing.Count > 0 ? featureImages / featureSeconds : null,
-            TrainSeconds = trainSeconds, TrainImages = trainImages, TrainImagesPerSecond = trainImages / trainSeconds,
+            FeatureImages = log.FeatureImages, FeatureSeconds = log.FeatureSeconds, FeatureImagesPerSecond = log.FeatureImagesPerSecond,
+            TrainSeconds = log.TrainSeconds, TrainImages = log.TrainImages, TrainImagesPerSecond = log.TrainImagesPerSecond,
             FitSeconds = fit.Elapsed.TotalSeconds,
             ValidationAccuracy = metrics.MicroAccuracy, LastEpochValidationAccuracy = validation.LastOrDefault(),
             ValidationAccuracyPerEpoch = validation,
             InferenceImagesPerSecond = nVal / eval.Elapsed.TotalSeconds,
             DecoderWorkers = options.DecoderThreads ?? ImageWorkers.DuringTraining,
-            PeakRssMb = ProcessMemory.PeakRssMb() ?? double.NaN, EpochDetails = epochs, OmpEnv = Child.OmpEnv(),
+            PeakRssMb = ProcessMemory.PeakRssMb() ?? double.NaN, EpochDetails = log.Epochs, OmpEnv = Child.OmpEnv(),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(result, Json.Line));
         return 0;

@@ -14,8 +14,6 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
     private readonly DateTimeOffset _finished = DateTimeOffset.Now;
     private readonly string? _loadAtEnd = MachineInfo.LoadAverageNow();
 
-    private sealed record Bar(string Mode, string Name, string Required, string Measured, string Verdict);
-
     /// <summary>The figures summarised per side and paired per round; null where a mode has none.</summary>
     private static readonly (string Name, Func<TransferRunResult, double?> Of)[] Figures =
     [
@@ -32,47 +30,31 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
     private Stats? Side(string mode, string side, Func<TransferRunResult, double?> figure) =>
         Stats.Of(Of(mode, side).Select(figure));
 
-    /// <summary>package (op) peer within each round, then median and range over rounds.</summary>
     private Stats? Paired(string mode, Func<TransferRunResult, double?> figure, Func<double, double, double> combine) =>
-        Stats.Of(runs.Where(r => r.Mode == mode).GroupBy(r => r.Round)
-            .Select(g => (A: g.FirstOrDefault(r => r.Side == "package"), B: g.FirstOrDefault(r => r.Side == "peer")))
-            .Where(p => p.A is not null && p.B is not null && figure(p.A) is not null && figure(p.B) is not null)
-            .Select(p => combine(figure(p.A!)!.Value, figure(p.B!)!.Value)));
+        Stats.Paired(runs.Where(r => r.Mode == mode), figure, combine);
 
     private Stats? Ratio(string mode, Func<TransferRunResult, double?> figure) => Paired(mode, figure, (a, b) => a / b);
 
     private List<Bar> Bars()
     {
-        static string Verdict(bool? pass) => pass switch { true => "pass", false => "FAIL", null => "n/a" };
-        Bar RatioBar(string mode, string name, Stats? s, double bar, double? goal)
-        {
-            string verdict = Verdict(s is null ? null : s.Median >= bar);
-            if (goal is double g && s is not null)
-                verdict += s.Median >= g ? ", goal met" : ", goal not met";
-            return new(mode, name, $">= {bar.ToString(Inv)}x" + (goal is double gg ? $" (goal {gg.ToString(Inv)}x)" : ""),
-                Stats.Range(s, "F2", "x"), verdict);
-        }
-
         var bars = new List<Bar>();
         foreach (string mode in options.Modes)
         {
             if (mode == "frozen")
-                bars.Add(RatioBar(mode, "Feature extraction images/s, package / peer", Ratio(mode, r => r.FeatureImagesPerSecond), 1.0, 1.5));
+                bars.Add(Bar.Ratio(mode, "Feature extraction images/s, package / peer", Ratio(mode, r => r.FeatureImagesPerSecond), 1.0, 1.5));
             else
-                bars.Add(RatioBar(mode, "Fine-tuning training images/s, package / peer", Ratio(mode, r => r.TrainImagesPerSecond), 1.0, 1.5));
-            bars.Add(RatioBar(mode, "Inference images/s, package / peer (BENCHMARKS.md)", Ratio(mode, r => r.InferenceImagesPerSecond), 0.8, null));
-            var difference = Paired(mode, r => r.ValidationAccuracy, (a, b) => (a - b) * 100);
-            bars.Add(new(mode, "Validation accuracy, package - peer (points)", "within 1.0", Stats.Range(difference, "F2", ""),
-                Verdict(difference is null ? null : Math.Abs(difference.Median) <= 1.0)));
+                bars.Add(Bar.Ratio(mode, "Fine-tuning training images/s, package / peer", Ratio(mode, r => r.TrainImagesPerSecond), 1.0, 1.5));
+            bars.Add(Bar.Ratio(mode, "Inference images/s, package / peer (BENCHMARKS.md)", Ratio(mode, r => r.InferenceImagesPerSecond), 0.8, null));
+            bars.Add(Bar.Within(mode, "Validation accuracy, package - peer (points)", Paired(mode, r => r.ValidationAccuracy, (a, b) => (a - b) * 100), 1.0));
             double floor = mode == "frozen" ? 0.92 : 0.93;
             var own = Side(mode, "package", r => r.ValidationAccuracy);
             bars.Add(new(mode, "Validation accuracy, package (every round)", ">= " + floor.ToString("F2", Inv), Stats.Range(own, "F4", ""),
-                Verdict(own is null ? null : own.Min >= floor)));
+                Bar.VerdictOf(own is null ? null : own.Min >= floor)));
             if (options.SeedList().Contains(',') && own is not null)
             {
                 double spread = (own.Max - own.Min) * 100;
                 bars.Add(new(mode, "Validation accuracy max - min over the seeds, package (points)", "<= 2",
-                    spread.ToString("F2", Inv), Verdict(spread <= 2)));
+                    spread.ToString("F2", Inv), Bar.VerdictOf(spread <= 2)));
             }
         }
         return bars;
@@ -98,7 +80,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
             Settings = new
             {
                 options.Modes, options.Pairs, options.Epochs, options.Threads,
-                Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), DataDir = RepoRoot.DataName(options.DataDir),
+                Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), DataDir = options.DataName(),
                 NTrain = runs.FirstOrDefault()?.NTrain, NVal = runs.FirstOrDefault()?.NTest, options.PeerWorkers, options.DecoderThreads,
                 Trainer = TrainerDefaults(),
             },
@@ -128,7 +110,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
         Line("# Transfer learning benchmark: package vs PyTorch / torchvision peer");
         Line();
         md.Append(machine.ReportHeader(started, _finished, loadAtStart, _loadAtEnd, omp));
-        Line($"- Data `{RepoRoot.DataName(options.DataDir)}`: {first?.NTrain.ToString("N0", Inv)} training / {first?.NTest.ToString("N0", Inv)} validation photos " +
+        Line($"- Data `{options.DataName()}`: {first?.NTrain.ToString("N0", Inv)} training / {first?.NTest.ToString("N0", Inv)} validation photos " +
              $"(the same files on both sides); {options.Epochs} epochs, {options.Threads} threads, seeds {options.SeedList()} (round by round), " +
              $"{options.Pairs} rounds per mode (order alternated), every run in its own process");
         Line("- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export, " +
@@ -155,10 +137,7 @@ internal sealed class TransferReport(TransferOptions options, MachineInfo machin
         Line();
         Line("Bars (issue 11); ratios and differences are taken within each round, then the median (min-max):");
         Line();
-        Line("| mode | figure | bar | measured | verdict |");
-        Line("|---|---|---|---|---|");
-        foreach (var b in Bars())
-            Line($"| {b.Mode} | {b.Name} | {b.Required} | {b.Measured} | {b.Verdict} |");
+        md.Append(Bar.Table(Bars(), "mode"));
         Line();
         Line("| mode | round | seed | side | features img/s | training img/s | inference img/s | val accuracy | peak RSS MB | 1-min load before / after |");
         Line("|---|---|---|---|---|---|---|---|---|---|");

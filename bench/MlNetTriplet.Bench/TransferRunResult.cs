@@ -3,14 +3,8 @@ namespace MlNetTriplet.Bench;
 /// <summary>Every figure of one transfer-learning run of one side (package or PyTorch peer) in one mode.
 /// <see cref="TrainingRunResult.NTest"/> holds the validation photos; <see cref="TrainingRunResult.TrainImagesPerSecond"/>
 /// is the fine-tuning figure in <c>finetune</c> mode and the head's steps on cached features in <c>frozen</c> mode.</summary>
-internal sealed record TransferRunResult : TrainingRunResult
+internal sealed record TransferRunResult : PhotoRunResult
 {
-    public required string Mode { get; init; }
-    /// <summary>Frozen mode: photos through the backbone once (training then validation photos).</summary>
-    public long? FeatureImages { get; init; }
-    /// <summary>Frozen mode: the package's Preparing passes / the peer's feature loops, summed.</summary>
-    public double? FeatureSeconds { get; init; }
-    public double? FeatureImagesPerSecond { get; init; }
     /// <summary>Validation accuracy of the trained model: the package's <c>Evaluate(model.Transform(val))</c>, the
     /// peer's eval pass of the whole model over the val loader.</summary>
     public double ValidationAccuracy { get; init; }
@@ -19,9 +13,5 @@ internal sealed record TransferRunResult : TrainingRunResult
     /// <summary>Validation photos / wall time of that final evaluation (package: lazy cursor, batch 64; peer: no_grad,
     /// batch 64).</summary>
     public double InferenceImagesPerSecond { get; init; }
-    /// <summary>Package: photo-decoding threads while training; peer: DataLoader worker processes.</summary>
-    public int DecoderWorkers { get; init; }
-    /// <summary>Peer only: the largest DataLoader worker process's peak RSS (MiB); they are processes of their own.</summary>
-    public double? WorkersPeakRssMb { get; init; }
     public IReadOnlyList<double?> ValidationAccuracyPerEpoch { get; init; } = [];
 }

@@ -7,8 +7,6 @@ namespace MlNetTriplet.Bench;
 /// round), each run in its own process; both sides' embeddings are scored by the peer's metric code.</summary>
 internal static class TripletBenchmark
 {
-    private const string Python = "/usr/bin/python3";
-
     public static int Run(TripletOptions o)
     {
         string repoRoot = RepoRoot.Find();
@@ -63,7 +61,7 @@ internal static class TripletBenchmark
         string embeddings = Path.Combine(tmpDir, $"triplet-{recipe}-package-round{round}");
         var (json, seconds) = ChildProcess.Run(self, [.. prefix, "triplet-one", .. o.ChildArgs(recipe, embeddings)]);
         var result = json.Deserialize<TripletRunResult>(Json.Line)! with { ProcessSeconds = seconds };
-        var (metrics, _) = ChildProcess.Run(Python,
+        var (metrics, _) = ChildProcess.Run(ChildProcess.Python,
             [metricsScript, peerScript, embeddings, "--threads", CnnOptions.Str(o.Threads)]);
         Directory.Delete(embeddings, recursive: true);
         return result with
@@ -90,7 +88,7 @@ internal static class TripletBenchmark
             args.AddRange(["--n-train", CnnOptions.Str(o.NTrain)]);
         if (o.NTest > 0)
             args.AddRange(["--n-test", CnnOptions.Str(o.NTest)]);
-        var (json, seconds) = ChildProcess.Run(Python, args);
+        var (json, seconds) = ChildProcess.Run(ChildProcess.Python, args);
         double D(string name) => json.GetProperty(name).GetDouble();
         int nTest = json.GetProperty("n_test").GetInt32(), nTrain = json.GetProperty("n_train").GetInt32();
         return new TripletRunResult

@@ -13,46 +13,35 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
     private readonly DateTimeOffset _finished = DateTimeOffset.Now;
     private readonly string? _loadAtEnd = MachineInfo.LoadAverageNow();
 
-    private sealed record Bar(string Recipe, string Name, string Required, string Measured, string Verdict);
-
     private IEnumerable<TripletRunResult> Of(string recipe, string side) => runs.Where(r => r.Recipe == recipe && r.Side == side);
 
     private Stats? Side(string recipe, string side, Func<TripletRunResult, double> figure) =>
         Stats.Of(Of(recipe, side).Select(figure));
 
-    /// <summary>package (op) peer within each round, then median and range over rounds.</summary>
-    private Stats? Paired(string recipe, Func<TripletRunResult, double> figure, Func<double, double, double> combine) =>
-        Stats.Of(runs.Where(r => r.Recipe == recipe).GroupBy(r => r.Round)
-            .Select(g => (A: g.FirstOrDefault(r => r.Side == "package"), B: g.FirstOrDefault(r => r.Side == "peer")))
-            .Where(p => p.A is not null && p.B is not null)
-            .Select(p => combine(figure(p.A!), figure(p.B!))));
+    private Stats? Paired(string recipe, Func<TripletRunResult, double?> figure, Func<double, double, double> combine) =>
+        Stats.Paired(runs.Where(r => r.Recipe == recipe), figure, combine);
 
     private static Stats? Ratio(TripletReport r, string recipe) => r.Paired(recipe, x => x.TrainImagesPerSecond, (a, b) => a / b);
 
     private List<Bar> Bars()
     {
-        string Verdict(bool? pass) => pass switch { true => "pass", false => "FAIL", null => "n/a" };
         var bars = new List<Bar>();
         foreach (string recipe in options.Recipes)
         {
-            var speed = Ratio(this, recipe);
-            bars.Add(new(recipe, "Training images/s, package / peer", ">= 1.5x", Stats.Range(speed, "F2", "x"), Verdict(speed?.Median >= 1.5)));
+            bars.Add(Bar.Ratio(recipe, "Training images/s, package / peer", Ratio(this, recipe), 1.5, null));
             if (recipe == "semihard")
             {
-                var p1 = Paired(recipe, x => x.PrecisionAt1, (a, b) => (a - b) * 100);
-                var map = Paired(recipe, x => x.MeanAveragePrecisionAtR, (a, b) => (a - b) * 100);
-                bars.Add(new(recipe, "P@1, package - peer (points)", "within 0.5", Stats.Range(p1, "F2", ""), Verdict(p1 is null ? null : Math.Abs(p1.Median) <= 0.5)));
-                bars.Add(new(recipe, "MAP@R, package - peer (points)", "within 1.0", Stats.Range(map, "F2", ""), Verdict(map is null ? null : Math.Abs(map.Median) <= 1.0)));
+                bars.Add(Bar.Within(recipe, "P@1, package - peer (points)", Paired(recipe, x => x.PrecisionAt1, (a, b) => (a - b) * 100), 0.5));
+                bars.Add(Bar.Within(recipe, "MAP@R, package - peer (points)", Paired(recipe, x => x.MeanAveragePrecisionAtR, (a, b) => (a - b) * 100), 1.0));
                 if (options.MinPrecisionAt1 is double minP1)
                 {
                     var ownP1 = Side(recipe, "package", x => x.PrecisionAt1);
-                    bars.Add(new(recipe, "P@1, package", ">= " + minP1.ToString("F2", Inv), Stats.Range(ownP1, "F4", ""), Verdict(ownP1?.Median >= minP1)));
+                    bars.Add(new(recipe, "P@1, package", ">= " + minP1.ToString("F2", Inv), Stats.Range(ownP1, "F4", ""), Bar.VerdictOf(ownP1?.Median >= minP1)));
                 }
             }
             else
             {
-                var knn = Paired(recipe, x => x.Knn10Accuracy, (a, b) => (a - b) * 100);
-                bars.Add(new(recipe, "10-NN accuracy, package - peer (points)", "within 1.0", Stats.Range(knn, "F2", ""), Verdict(knn is null ? null : Math.Abs(knn.Median) <= 1.0)));
+                bars.Add(Bar.Within(recipe, "10-NN accuracy, package - peer (points)", Paired(recipe, x => x.Knn10Accuracy, (a, b) => (a - b) * 100), 1.0));
             }
         }
         return bars;
@@ -120,10 +109,7 @@ internal sealed class TripletReport(TripletOptions options, MachineInfo machine,
         Line();
         Line("Bars (issue 3); ratios and differences are taken within each round, then the median (min-max):");
         Line();
-        Line("| recipe | figure | bar | measured | verdict |");
-        Line("|---|---|---|---|---|");
-        foreach (var b in Bars())
-            Line($"| {b.Recipe} | {b.Name} | {b.Required} | {b.Measured} | {b.Verdict} |");
+        md.Append(Bar.Table(Bars(), "recipe"));
         Line();
         Line("| recipe | round | side | training images/s | P@1 | MAP@R | 10-NN acc | 1-min load before / after |");
         Line("|---|---|---|---|---|---|---|---|");

@@ -14,7 +14,6 @@ namespace MlNetTriplet.Bench;
 /// is measured by the peer script's own <c>--eval-embedding</c> code path, so both sides are scored identically.</summary>
 internal static class UmapBenchmark
 {
-    private const string Python = "/usr/bin/python3";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static int Run(UmapBenchOptions o)
@@ -75,7 +74,7 @@ internal static class UmapBenchmark
             if (c is "fit70k" or "correlation")
             {
                 string evalFile = Path.ChangeExtension(csv, ".eval.json");
-                var (quality, _) = ChildProcess.Run(Python, [peer, .. PeerData(c), "--eval-embedding", csv,
+                var (quality, _) = ChildProcess.Run(ChildProcess.Python, [peer, .. PeerData(c), "--eval-embedding", csv,
                     "--out", evalFile, "--png", Path.ChangeExtension(csv, ".png")], evalFile);
                 run["quality"] = JsonNode.Parse(quality.GetProperty("quality").GetRawText());
             }
@@ -92,14 +91,14 @@ internal static class UmapBenchmark
         if (o.Cases.Contains("fit70k") || transform)
         {
             string out70k = Path.Combine(tmp, $"umap-peer-70k-pair{pair + 1}.json");
-            var (json, _) = ChildProcess.Run(Python, [peer, .. PeerData("fit70k"), "--transform", transform ? "yes" : "no",
+            var (json, _) = ChildProcess.Run(ChildProcess.Python, [peer, .. PeerData("fit70k"), "--transform", transform ? "yes" : "no",
                 "--out", out70k, "--png", Path.ChangeExtension(out70k, ".png")], out70k);
             result["fit70k"] = JsonNode.Parse(json.GetRawText());
         }
         if (o.Cases.Contains("correlation"))
         {
             string outCorr = Path.Combine(tmp, $"umap-peer-correlation-pair{pair + 1}.json");
-            var (json, _) = ChildProcess.Run(Python, [peer, .. PeerData("correlation"), "--transform", "no",
+            var (json, _) = ChildProcess.Run(ChildProcess.Python, [peer, .. PeerData("correlation"), "--transform", "no",
                 "--out", outCorr, "--png", Path.ChangeExtension(outCorr, ".png")], outCorr);
             result["correlation"] = JsonNode.Parse(json.GetRawText());
         }

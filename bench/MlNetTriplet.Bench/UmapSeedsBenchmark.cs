@@ -25,7 +25,6 @@ namespace MlNetTriplet.Bench;
 /// machine.</summary>
 internal static class UmapSeedsBenchmark
 {
-    private const string Python = "/usr/bin/python3";
     private const int Neighbors = 15;
     private const float MinDistance = 0.3f;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -74,7 +73,7 @@ internal static class UmapSeedsBenchmark
         if (o.Peer)
         {
             string script = Path.Combine(repoRoot, "bench", "umap_seeds_peer.py");
-            var (json, _) = ChildProcess.Run(Python, [script, "--vecs", Path.Combine(Path.GetFullPath(o.Projector), "vecs.tsv"),
+            var (json, _) = ChildProcess.Run(ChildProcess.Python, [script, "--vecs", Path.Combine(Path.GetFullPath(o.Projector), "vecs.tsv"),
                 "--seeds", string.Join(",", o.Seeds), "--n-neighbors", Neighbors.ToString(Inv),
                 "--min-dist", MinDistance.ToString(Inv), "--metric", "correlation", "--out-dir", tmp]);
             peerInfo = JsonNode.Parse(json.GetRawText());
