@@ -17,6 +17,7 @@ internal sealed record ExampleOptions
     public double? Margin { get; init; }
     public TripletMining? Mining { get; init; }
     public double? LearningRate { get; init; }
+    public double? BackboneLearningRateFactor { get; init; }
     public LearningRateSchedule? Schedule { get; init; }
     public int Seed { get; init; }
     public int Neighbors { get; init; } = 5;
@@ -54,6 +55,8 @@ internal sealed record ExampleOptions
           --mining NAME         triplets of the margin loss: semi-hard (the trainer's default), batch-hard,
                                 batch-all, none
           --learning-rate LR    Adam's learning rate (default: the trainer's, 0.001)
+          --backbone-lr-factor F  the training backbone layers' learning rate as a share of the head's
+                                (default: the trainer's, 0.1)
           --schedule NAME       constant (the trainer's default) or cosine (a per-epoch cosine decay)
           --seed N              seed of the MLContext and the trainer (default 0)
           --neighbors N         neighbours shown per query in the gallery (default 5)
@@ -86,6 +89,7 @@ internal sealed record ExampleOptions
                 "--margin" => o with { Margin = CommandLine.Double(arg, Value(), 0) },
                 "--mining" => o with { Mining = ParseMining(Value()) },
                 "--learning-rate" => o with { LearningRate = CommandLine.Double(arg, Value(), double.Epsilon) },
+                "--backbone-lr-factor" => o with { BackboneLearningRateFactor = CommandLine.Double(arg, Value(), double.Epsilon) },
                 "--schedule" => o with { Schedule = ParseSchedule(Value()) },
                 "--seed" => o with { Seed = Number(0) },
                 "--neighbors" => o with { Neighbors = Number(1) },

@@ -71,6 +71,8 @@ if (options.Margin is double margin)
     embedderOptions.Margin = margin;
 if (options.LearningRate is double learningRate)
     embedderOptions.LearningRate = learningRate;
+if (options.BackboneLearningRateFactor is double factor)
+    embedderOptions.BackboneLearningRateFactor = factor;
 if (options.Schedule is LearningRateSchedule schedule)
     embedderOptions.LearningRateSchedule = schedule;
 Console.WriteLine();
@@ -163,6 +165,7 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     mining = embedderOptions.Mining?.ToString() ?? "default",
     margin = embedderOptions.Margin,
     learning_rate = embedderOptions.LearningRate,
+    backbone_learning_rate_factor = embedderOptions.BackboneLearningRateFactor,
     schedule = embedderOptions.LearningRateSchedule.ToString(),
     embedding_size = options.EmbeddingSize,
     epochs = options.EffectiveEpochs,
