@@ -9,6 +9,8 @@ using MlNetTriplet.Bench;
 // umap-seeds: UMAP maps of a projector export over many seeds, package vs umap-learn (span ratio, trustworthiness).
 // triplet     : the triplet benchmark (parent): package vs PyTorch peer per recipe, bench/results/triplet.{json,md}.
 // triplet-one : one package run of one triplet recipe in this process.
+// triplet-unseen : TripletEmbedding trained on Fashion-MNIST classes 0-4, retrieval among the test images of the unseen
+//                  classes 5-9 and the seen 0-4, per setting and epoch (issue 24), bench/results/triplet-unseen.{json,md}.
 // transfer            : the transfer-learning benchmark (parent): package vs torchvision peer per mode,
 //                       bench/results/transfer.{json,md}.
 // transfer-one        : one package run of one transfer mode in this process.
@@ -37,6 +39,7 @@ try
         "umap" or "umap-one" => UmapBenchOptions.Parse(rest),
         "umap-seeds" => UmapSeedsOptions.Parse(rest),
         "triplet" or "triplet-one" => TripletOptions.Parse(rest),
+        "triplet-unseen" => TripletUnseenOptions.Parse(rest),
         "transfer" or "transfer-one" => TransferOptions.Parse(rest),
         "similarity" or "similarity-one" => SimilarityOptions.Parse(rest),
         "transfer-memory" or "transfer-memory-one" => TransferMemoryOptions.Parse(rest),
@@ -62,6 +65,7 @@ return (command, options) switch
     ("umap-seeds", UmapSeedsOptions o) => UmapSeedsBenchmark.Run(o),
     ("triplet", TripletOptions o) => TripletBenchmark.Run(o),
     ("triplet-one", TripletOptions o) => TripletPackageRun.Run(o),
+    ("triplet-unseen", TripletUnseenOptions o) => TripletUnseenStudy.Run(o),
     ("transfer", TransferOptions o) => TransferBenchmark.Run(o),
     ("transfer-one", TransferOptions o) => TransferPackageRun.Run(o),
     ("similarity", SimilarityOptions o) => SimilarityBenchmark.Run(o),
@@ -75,13 +79,14 @@ return (command, options) switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|transfer|similarity|transfer-memory|onnx|nearest-neighbors [options]");
+    Console.Error.WriteLine("MlNetTriplet.Bench cnn|bank|umap|umap-seeds|triplet|triplet-unseen|transfer|similarity|transfer-memory|onnx|nearest-neighbors [options]");
     Console.Error.WriteLine("MlNetTriplet.Bench export-resnet18 PATH.pt");
     Console.Error.WriteLine(CnnOptions.Usage);
     Console.Error.WriteLine(BankOptions.Usage);
     Console.Error.WriteLine(UmapBenchOptions.Usage);
     Console.Error.WriteLine(UmapSeedsOptions.Usage);
     Console.Error.WriteLine(TripletOptions.Usage);
+    Console.Error.WriteLine(TripletUnseenOptions.Usage);
     Console.Error.WriteLine(TransferOptions.Usage);
     Console.Error.WriteLine(SimilarityOptions.Usage);
     Console.Error.WriteLine(TransferMemoryOptions.Usage);
