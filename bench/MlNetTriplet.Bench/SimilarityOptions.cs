@@ -5,8 +5,9 @@ namespace MlNetTriplet.Bench;
 /// <summary>Command-line settings of the photo-similarity benchmark (issue 24), shared by the parent
 /// (<c>similarity</c>) and its package runs (<c>similarity-one</c>). Every training setting is a flag given to both
 /// sides, with the values the PyTorch peer found on CUB (margin 0.2, lr 1e-4, cosine, batch-hard on 8 x 4 batches,
-/// 128-d embeddings); the rest is each side's default (backbone at 0.1 x the head's rate, random resized crop and flip
-/// when the backbone trains, no batch norm in the head).</summary>
+/// 128-d embeddings; the backbone at the head's rate, which fine-tuning on CUB needs: at 0.1 x it did worse than a
+/// frozen head, bench/results/similarity-cub-explore.md); the rest is each side's default (random resized crop and
+/// flip when the backbone trains, no batch norm in the head).</summary>
 internal sealed record SimilarityOptions : PhotoBenchOptions
 {
     public static readonly string[] AllModes = ["frozen", "last", "all"];
@@ -21,6 +22,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
 
     public double Margin { get; init; } = 0.2;
     public double LearningRate { get; init; } = 1e-4;
+    /// <summary>The training backbone layers' learning rate as a share of the head's (both sides).</summary>
+    public double BackboneLearningRateFactor { get; init; } = 1.0;
     /// <summary>cosine or constant, as the peer's --schedule.</summary>
     public string Schedule { get; init; } = "cosine";
     public int EmbeddingSize { get; init; } = 128;
@@ -58,14 +61,15 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
         {
             "--margin" => o with { Margin = a.Double() },
             "--lr" => o with { LearningRate = a.Double() },
+            "--backbone-lr-factor" => o with { BackboneLearningRateFactor = a.Double() },
             "--schedule" => o with { Schedule = a.Value() },
             "--embedding-size" => o with { EmbeddingSize = a.Int() },
             "--classes-per-batch" => o with { ClassesPerBatch = a.Int() },
             "--samples-per-class" => o with { SamplesPerClass = a.Int() },
             _ => null,
         });
-        if (!(o.Margin > 0) || !(o.LearningRate > 0) || o.EmbeddingSize < 1)
-            throw new ArgumentException("--margin and --lr must be above 0, --embedding-size at least 1.");
+        if (!(o.Margin > 0) || !(o.LearningRate > 0) || !(o.BackboneLearningRateFactor > 0) || o.EmbeddingSize < 1)
+            throw new ArgumentException("--margin, --lr and --backbone-lr-factor must be above 0, --embedding-size at least 1.");
         if (o.Schedule is not ("cosine" or "constant"))
             throw new ArgumentException($"--schedule takes cosine or constant, not '{o.Schedule}'.");
         if (o.ClassesPerBatch < 2 || o.SamplesPerClass < 2)
@@ -76,7 +80,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
     /// <summary>The training flags both sides take, with their names (the peer's and the package run's).</summary>
     public IEnumerable<string> TrainingArgs() =>
     [
-        "--margin", Str(Margin), "--lr", Str(LearningRate), "--schedule", Schedule,
+        "--margin", Str(Margin), "--lr", Str(LearningRate), "--backbone-lr-factor", Str(BackboneLearningRateFactor),
+        "--schedule", Schedule,
         "--embedding-size", CnnOptions.Str(EmbeddingSize), "--classes-per-batch", CnnOptions.Str(ClassesPerBatch),
         "--samples-per-class", CnnOptions.Str(SamplesPerClass),
     ];
@@ -93,7 +98,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
           --pairs P        rounds of package / PyTorch peer per mode, order alternated each round (default 2)
           --epochs E       epochs per run (default 2)
           --margin M       triplet margin, batch-hard mining (default 0.2)
-          --lr R           the head's learning rate, Adam (default 1e-4; the backbone's is 0.1 x)
+          --lr R           the head's learning rate, Adam (default 1e-4)
+          --backbone-lr-factor F  the training backbone layers' rate as a share of the head's (default 1)
           --schedule S     cosine (per epoch) or constant (default cosine)
           --embedding-size N  (default 128)
           --classes-per-batch P, --samples-per-class K   P x K batches (default 8 x 4; P at most the training classes)

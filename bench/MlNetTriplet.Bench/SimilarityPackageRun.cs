@@ -46,7 +46,7 @@ internal static class SimilarityPackageRun
             BackboneMode = SimilarityOptions.BackboneMode(mode),
             FineTuneBlocks = mode == "last" ? 1 : null,
             Loss = TripletLossKind.Margin, Mining = TripletMining.BatchHard, Margin = o.Margin,
-            LearningRate = o.LearningRate, LearningRateSchedule = o.TrainerSchedule, EmbeddingSize = o.EmbeddingSize,
+            LearningRate = o.LearningRate, BackboneLearningRateFactor = o.BackboneLearningRateFactor, LearningRateSchedule = o.TrainerSchedule, EmbeddingSize = o.EmbeddingSize,
             ClassesPerBatch = o.ClassesPerBatch, SamplesPerClass = o.SamplesPerClass, NumberOfEpochs = o.Epochs,
             Seed = o.Seed, DecoderThreads = o.DecoderThreads,
             // Frozen: the end of the Preparing pass (the training photos' features) gives its images and seconds.

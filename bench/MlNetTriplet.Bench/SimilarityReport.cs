@@ -87,7 +87,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
                 options.Modes, options.Pairs, options.Epochs, options.Threads,
                 Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), DataDir = options.DataName(),
                 TrainClasses = first?.TrainClasses, HeldOutClasses = first?.HeldOutClasses, NTrain = first?.NTrain, NHeldOut = first?.NTest,
-                options.Margin, options.LearningRate, options.Schedule, options.EmbeddingSize, options.ClassesPerBatch,
+                options.Margin, options.LearningRate, options.BackboneLearningRateFactor, options.Schedule, options.EmbeddingSize, options.ClassesPerBatch,
                 options.SamplesPerClass, options.PeerWorkers, options.DecoderThreads, Training = TrainingDefaults(),
             },
             Summary = summary, Bars = Bars(), Runs = runs,
@@ -103,7 +103,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
         return new
         {
             Loss = "margin (triplet), batch-hard mining, Euclidean, mean over the anchors with a positive and a negative",
-            Optimizer = d.Optimizer.ToString(), d.BackboneLearningRateFactor, d.EmbeddingBatchNorm, d.NormalizeEmbedding,
+            Optimizer = d.Optimizer.ToString(), d.EmbeddingBatchNorm, d.NormalizeEmbedding,
             StepsPerEpoch = "training photos / (P x K)",
             Augmentation = "RandomResizedCrop(224, scale (0.08, 1), ratio (3/4, 4/3)) + RandomHorizontalFlip(0.5) when the backbone trains",
         };
@@ -127,7 +127,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
         Line(string.Create(Inv, $"- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export), ") +
              string.Create(Inv, $"pooled features -> Linear({options.EmbeddingSize}) -> L2 normalisation; triplet margin loss {options.Margin}, batch-hard, Euclidean; ") +
              string.Create(Inv, $"{options.ClassesPerBatch} x {options.SamplesPerClass} batches, training photos / {options.ClassesPerBatch * options.SamplesPerClass} steps an epoch; ") +
-             string.Create(Inv, $"Adam {options.LearningRate}, {options.Schedule} per epoch, backbone x 0.1; Resize(256) + CenterCrop(224), RandomResizedCrop(224) + flip when the backbone trains. ") +
+             string.Create(Inv, $"Adam {options.LearningRate}, {options.Schedule} per epoch, backbone x {options.BackboneLearningRateFactor}; Resize(256) + CenterCrop(224), RandomResizedCrop(224) + flip when the backbone trains. ") +
              "`frozen` = FrozenBackbone (features once, then the head), `last` = FineTuneLastBlocks with 1 block (layer4), `all` = FineTuneAll.");
         Line("- Retrieval: P@1, R-precision, MAP@R (pytorch-metric-learning's definitions): package `mlContext.Embeddings().Evaluate`, " +
              "peer its own `retrieval_metrics`; the untrained baseline is the backbone's pooled features of the same photos, Euclidean.");
