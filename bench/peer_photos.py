@@ -7,6 +7,7 @@ loaded strictly into torchvision's ResNet(BasicBlock, [2, 2, 2, 3]) with fc = Id
 evaluates (Resize(256), CenterCrop(224), ToTensor) or augments (RandomResizedCrop(224) + RandomHorizontalFlip()),
 then the exported normalisation (x[:, channel_order] * input_scale - mean) / std inside the network.
 """
+import json
 import os
 import time
 
@@ -118,3 +119,12 @@ def extract(features, data, rows, width=POOLED_FEATURES):
             labels[seen:seen + n] = y
             seen += n
     return out, labels, time.perf_counter() - start
+
+
+def write_result(result, out=None):
+    """Prints the run's figures as one JSON line (the line the bench parent reads) and, with out, writes it there too."""
+    line = json.dumps(result)
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(line + "\n")
+    print(line)

@@ -35,7 +35,6 @@ reported apart. Prints one JSON line last (and writes it to --out when given).
       --data-dir DIR/cub100 --mode frozen --epochs 30 --threads 2 --seed 0
 """
 import argparse
-import json
 import os
 import platform
 import random
@@ -49,7 +48,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from peer_photos import (POOLED_FEATURES, Photos, augmented_transform, evaluation_transform, extract, list_images,
-                         loader, load_normalization, load_resnet18)
+                         loader, load_normalization, load_resnet18, write_result)
 
 EVAL_BATCH = 64
 
@@ -402,11 +401,7 @@ def main():
           f"P@1 {trained['precision_at_1']:.4f} (gain over Euclidean baseline: MAP@R {result['gain_map_at_r']:+.4f}, "
           f"P@1 {result['gain_precision_at_1']:+.4f}); {train_seconds:.1f} s of training, "
           f"{result['train_images_per_second']:.1f} img/s", flush=True)
-    line = json.dumps(result)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(line + "\n")
-    print(line)
+    write_result(result, args.out)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ Prints one JSON line last (and writes it to --out when given).
       --mode frozen --epochs 10 --threads 2 --seed 0
 """
 import argparse
-import json
 import os
 import platform
 import random
@@ -46,7 +45,7 @@ import torchvision
 from torch import nn
 
 from peer_photos import (POOLED_FEATURES, augmented_transform, evaluation_transform, extract, list_images, loader,
-                         load_normalization, load_resnet18)
+                         load_normalization, load_resnet18, write_result)
 
 
 def find_splits(root):
@@ -236,11 +235,7 @@ def main():
         "epochs_detail": epochs,
         "omp_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")},
     }
-    line = json.dumps(result)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(line + "\n")
-    print(line)
+    write_result(result, args.out)
 
 
 if __name__ == "__main__":
