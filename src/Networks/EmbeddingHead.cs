@@ -20,7 +20,17 @@ internal sealed record EmbeddingHeadSpec(int Inputs, int EmbeddingSize, bool Bat
     /// <c>batchnorm</c>, <c>activation</c>, <c>normalize</c>); a sequential module exports to ONNX as it is.</summary>
     public Sequential Create()
     {
-        var layers = new List<(string, Module<Tensor, Tensor>)> { ("linear", Linear(Inputs, EmbeddingSize)) };
+        var linear = Linear(Inputs, EmbeddingSize);
+        // Orthogonal weights and a zero bias: the untrained head is a rotation of the pooled features (an orthonormal
+        // projection when smaller), so training starts from the pretrained geometry. PyTorch's default uniform init
+        // distorts it, and at the rates a backbone fine-tunes with (1e-4) five epochs do not undo that: on CUB-100's
+        // unseen species a 512-d head from the default init gained 4.8-5.0 points of P@1 over the pooled features.
+        using (no_grad())
+        {
+            init.orthogonal_(linear.weight!);
+            init.zeros_(linear.bias!);
+        }
+        var layers = new List<(string, Module<Tensor, Tensor>)> { ("linear", linear) };
         if (BatchNorm)
             layers.Add(("batchnorm", BatchNorm1d(EmbeddingSize)));
         if (Activation is { } activation)
