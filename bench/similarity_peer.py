@@ -58,15 +58,11 @@ def l2_normalize(x):
 
 
 class EmbeddingHead(nn.Module):
-    """Linear from the pooled features to the embedding, optional batch norm, L2 normalisation. The Linear starts
-    orthogonal with a zero bias, as the package's head does: training starts from the pooled features' geometry."""
+    """Linear from the pooled features to the embedding, optional batch norm, L2 normalisation."""
 
     def __init__(self, size, batch_norm):
         super().__init__()
         self.linear = nn.Linear(POOLED_FEATURES, size)
-        with torch.no_grad():
-            nn.init.orthogonal_(self.linear.weight)
-            nn.init.zeros_(self.linear.bias)
         self.norm = nn.BatchNorm1d(size) if batch_norm else nn.Identity()
 
     def forward(self, pooled):

@@ -1,11 +1,14 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetTriplet.Tests.Export;
 using MlNetTriplet.Tests.TransferLearning;
 
 namespace MlNetTriplet.Tests.Embeddings;
 
 /// <summary><see cref="TripletEmbeddingOptions.PhotoRecipe"/> on the metric-learning protocol, small: trained on three
 /// Caltech 101 classes (ant, butterfly, dragonfly; 90 photos), it must retrieve among the photos of the other three
-/// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features.</summary>
+/// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features; the model
+/// (the fine-tuned backbone's pooled features, no head) saves and loads to the same embeddings and exports to ONNX.</summary>
 [TestClass]
 public sealed class PhotoRecipeTests
 {
@@ -36,8 +39,28 @@ public sealed class PhotoRecipeTests
         }).Fit(keys.Transform(four));
         var untrained = ml.Embeddings().Evaluate(backbone.Transform(heldOut), "Pooled", "Label");
 
-        // Measured (seed 0, 2026-12-07): untrained P@1 0.989, MAP@R 0.854; the recipe 1.000, 0.938 (the plain
-        // defaults, a frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722).
+        // Measured (seed 0, 2026-12-07): untrained P@1 0.989, MAP@R 0.854; the recipe 1.000, 0.937 (the plain defaults, a
+        // frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722).
+        // The fine-tuned backbone's pooled features are the embedding; the zip holds no head and gives the same vectors.
+        string zip = Path.Combine(TestData.TempDirectory(), "recipe.zip");
+        ml.Model.Save(embedder, heldOut.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+        var saved = embedder.Transform(heldOut).GetColumn<float[]>("Embedding").ToArray();
+        var reloaded = loaded.Transform(heldOut).GetColumn<float[]>("Embedding").ToArray();
+        for (int i = 0; i < saved.Length; i++)
+            CollectionAssert.AreEqual(saved[i], reloaded[i], $"photo {i}");
+        (loaded as IDisposable)?.Dispose();
+        Directory.Delete(Path.GetDirectoryName(zip)!, recursive: true);
+
+        // ONNX: the graph without the head embeds prepared pixels as the transformer embeds the files.
+        var few = photos.Where(p => !trainClasses.Contains(p.Label)).Where((_, i) => i % 15 == 0).ToList();
+        var expected = OnnxFiles.Flat(embedder.Transform(ml.Data.LoadFromEnumerable(few)).GetColumn<float[]>("Embedding"));
+        var (model, _) = OnnxFiles.ExportNetwork(ml, embedder);
+        var pixels = OnnxFiles.Flat(ml.Data.LoadFromEnumerable(CaltechPhotos.Prepare(few)).GetColumn<float[]>("ImagePath"));
+        var outputs = OnnxRuntimeRun.Run(model, [OnnxRuntimeRun.Floats("ImagePath", pixels, few.Count, 3, 224, 224)]);
+        Differences.AssertWithin(expected, (float[])outputs["Embedding"], 1e-4, "photo embedding");
+        OnnxChecker.AssertValid(model);
+
         Assert.AreEqual(TransferMode.FineTuneLastBlocks, embedder.BackboneMode);
         Assert.AreEqual(512, embedder.EmbeddingSize);
         Assert.IsGreaterThanOrEqualTo(untrained.PrecisionAt1, trained.PrecisionAt1, $"trained {trained}; untrained {untrained}");
