@@ -34,8 +34,9 @@ internal sealed record ExampleOptions
     public const string Usage = """
         Image similarity on photos: an ImageNet-pretrained ResNet-18 with an embedding head trained by metric learning
         on the first half of the class folders (in sorted order), then searched among the photos of the other half,
-        which training never saw. Defaults: the package's TripletEmbeddingOptions.PhotoRecipe() (last block fine-tuned,
-        512-d, batch-hard triplets, margin 0.2, Adam 1e-4 cosine, 5 epochs); each option below overrides one part. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
+        which training never saw. Defaults: the package's TripletEmbeddingOptions.PhotoRecipe() (last block fine-tuned
+        under a 512-d projection head, batch-hard triplets, margin 0.2, Adam 1e-4 cosine, 5 epochs; the model embeds
+        with the fine-tuned backbone's pooled features); each option below overrides one part. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
         features on the same photos; a gallery of queries with their nearest neighbours and a UMAP map are drawn.
 
         usage: dotnet run --project examples/ImageSimilarity -c Release -- [options]
@@ -51,7 +52,8 @@ internal sealed record ExampleOptions
           --epochs N            training epochs (default 30 frozen, 5 fine-tuning)
           --loss NAME           margin (default: triplet margin loss, batch-hard mining), contrastive,
                                 multi-similarity, proxy-anchor
-          --embedding-size N    embedding dimensions (default 512)
+          --embedding-size N    the head's size (default 512); the embedding is the backbone's pooled features,
+                                except with --mode frozen, where it is the head's output
           --margin M            the margin loss's margin (default 0.2)
           --mining NAME         triplets of the margin loss: batch-hard (default), semi-hard, batch-all, none
           --learning-rate LR    Adam's learning rate (default 0.0001)

@@ -56,6 +56,8 @@ var progress = new ProgressBar();
 var embedderOptions = TripletEmbeddingOptions.PhotoRecipe();
 embedderOptions.LabelColumnName = "LabelKey";
 embedderOptions.BackboneMode = options.Mode;
+// A frozen backbone does not train: the head's output is the embedding then.
+embedderOptions.EmbedBackboneFeatures = options.Mode != TransferMode.FrozenBackbone;
 embedderOptions.FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null;
 embedderOptions.Loss = options.Loss;
 // Mining picks triplets for the margin loss only: the recipe's is dropped for the other losses, a --mining given with
@@ -78,7 +80,7 @@ if (options.BackboneLearningRateFactor is double factor)
 if (options.Schedule is LearningRateSchedule schedule)
     embedderOptions.LearningRateSchedule = schedule;
 Console.WriteLine();
-Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {embedderOptions.EmbeddingSize}-d embeddings, " +
+Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {embedderOptions.EmbeddingSize}-d head{(embedderOptions.EmbedBackboneFeatures ? " (training only: the backbone's pooled features embed)" : "")}, " +
     $"{embedderOptions.ClassesPerBatch} x {embedderOptions.SamplesPerClass} photos a batch, {embedderOptions.NumberOfEpochs} epochs, seed {options.Seed}.");
 var clock = Stopwatch.StartNew();
 TripletEmbeddingTransformer embedder;
@@ -177,7 +179,9 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     learning_rate = embedderOptions.LearningRate,
     backbone_learning_rate_factor = embedderOptions.BackboneLearningRateFactor,
     schedule = embedderOptions.LearningRateSchedule.ToString(),
-    embedding_size = embedderOptions.EmbeddingSize,
+    head_size = embedderOptions.EmbeddingSize,
+    embedding = embedderOptions.EmbedBackboneFeatures ? "backbone pooled features" : "head",
+    embedding_size = embedder.EmbeddingSize,
     epochs = embedderOptions.NumberOfEpochs,
     seed = options.Seed,
     train_seconds = trainSeconds,

@@ -161,8 +161,8 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// head, which then serves training only, as SimCLR's projection head does (Chen et al. 2020). The head learns what
     /// separates the training classes and throws away what tells others apart; the features beneath it keep more: on
     /// CUB-100's 50 unseen species, last block fine-tuned, seeds 0-2, P@1 0.775-0.783 against the head's 0.749-0.751.
-    /// The embedding then has the backbone's width (512 for ResNet-18). Needs <see cref="NormalizeEmbedding"/>.
-    /// Default false.</summary>
+    /// The embedding then has the backbone's width (512 for ResNet-18). Needs <see cref="NormalizeEmbedding"/> and a
+    /// backbone that trains (not <see cref="TransferMode.FrozenBackbone"/>). Default false.</summary>
     public bool EmbedBackboneFeatures { get; set; }
 
     /// <summary>Batch normalisation of the embedding layer's output (before the activation and the L2
@@ -275,6 +275,9 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
         check.Accepts(EmbeddingSize >= 1, nameof(EmbeddingSize), EmbeddingSize, "at least 1");
         check.Compatible(!EmbedBackboneFeatures || NormalizeEmbedding, nameof(EmbedBackboneFeatures), EmbedBackboneFeatures,
             nameof(NormalizeEmbedding), NormalizeEmbedding, "false, or NormalizeEmbedding true: training compares unit vectors, and so must the search");
+        check.Compatible(!EmbedBackboneFeatures || BackboneMode != TransferMode.FrozenBackbone, nameof(EmbedBackboneFeatures),
+            EmbedBackboneFeatures, nameof(BackboneMode), BackboneMode,
+            "false: a frozen backbone does not train, so its features would be the untrained ones; fine-tune it (FineTuneLastBlocks, FineTuneAll) or embed with the head");
         if (EmbeddingActivation is { } activation)
             check.Defined(activation, nameof(EmbeddingActivation));
         check.Defined(Loss, nameof(Loss));

@@ -54,7 +54,7 @@ public sealed class TripletInputErrorTests
     [TestMethod]
     public void EmbedBackboneFeatures_OnVectors_IsRejectedBeforeTraining()
     {
-        var e = Fit(Fashion(60), Options(o => o.EmbedBackboneFeatures = true));
+        var e = Fit(Fashion(60), Options(o => { o.EmbedBackboneFeatures = true; o.BackboneMode = TransferMode.FineTuneAll; }));
         StringAssert.Contains(e.Message, "Option TripletEmbeddingOptions.EmbedBackboneFeatures is true");
         StringAssert.Contains(e.Message, "no pretrained backbone");
     }
