@@ -9,11 +9,11 @@ internal sealed record ExampleOptions
     /// <summary>The repository's Caltech 101 photos (six classes, train/ and val/ joined).</summary>
     public string DataDirectory { get; init; } = RepositoryData.Path("caltech101");
     public bool DataDirectoryGiven { get; init; }
-    public TransferMode Mode { get; init; } = TransferMode.FrozenBackbone;
+    public TransferMode Mode { get; init; } = TransferMode.FineTuneLastBlocks;
     public int Blocks { get; init; } = 1;
     public int? Epochs { get; init; }
     public TripletLossKind Loss { get; init; } = TripletLossKind.Margin;
-    public int EmbeddingSize { get; init; } = 128;
+    public int? EmbeddingSize { get; init; }
     public double? Margin { get; init; }
     public TripletMining? Mining { get; init; }
     public double? LearningRate { get; init; }
@@ -28,13 +28,15 @@ internal sealed record ExampleOptions
     public bool Help { get; init; }
 
     /// <summary>A frozen backbone's head trains on cached features in well under a second an epoch; fine-tuning runs
-    /// the backbone over every photo, every epoch.</summary>
-    public int EffectiveEpochs => Epochs ?? (Mode == TransferMode.FrozenBackbone ? 30 : 5);
+    /// the backbone over every photo, every epoch (the recipe's 5).</summary>
+    public int? EffectiveEpochs => Epochs ?? (Mode == TransferMode.FrozenBackbone ? 30 : null);
 
     public const string Usage = """
         Image similarity on photos: an ImageNet-pretrained ResNet-18 with an embedding head trained by metric learning
         on the first half of the class folders (in sorted order), then searched among the photos of the other half,
-        which training never saw. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
+        which training never saw. Defaults: the package's TripletEmbeddingOptions.PhotoRecipe() (last block fine-tuned
+        under a 512-d projection head, batch-hard triplets, margin 0.2, Adam 1e-4 cosine, 5 epochs; the model embeds
+        with the fine-tuned backbone's pooled features); each option below overrides one part. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
         features on the same photos; a gallery of queries with their nearest neighbours and a UMAP map are drawn.
 
         usage: dotnet run --project examples/ImageSimilarity -c Release -- [options]
@@ -43,21 +45,21 @@ internal sealed record ExampleOptions
                                 train/ and val/ folders of the same classes (joined)
                                 default: the repository's data/caltech101 (six Caltech 101 classes, 180 photos);
                                 e.g. CUB-200-2011's images/ folder, or any folder of classes of your own
-          --mode MODE           frozen (default): the backbone's features are computed once, the head trains on them
-                                finetune-last: the last --blocks backbone blocks and the head train
-                                finetune: every layer trains, the backbone at a tenth of the head's learning rate
+          --mode MODE           finetune-last (default): the last --blocks backbone blocks and the head train
+                                frozen: the backbone's features are computed once, the head trains on them
+                                finetune: every layer trains
           --blocks N            backbone blocks that train with finetune-last (default 1: layer4)
           --epochs N            training epochs (default 30 frozen, 5 fine-tuning)
-          --loss NAME           margin (default: triplet margin loss, semi-hard mining), contrastive,
+          --loss NAME           margin (default: triplet margin loss, batch-hard mining), contrastive,
                                 multi-similarity, proxy-anchor
-          --embedding-size N    embedding dimensions (default 128)
-          --margin M            the margin loss's margin (default: the trainer's, 1)
-          --mining NAME         triplets of the margin loss: semi-hard (the trainer's default), batch-hard,
-                                batch-all, none
-          --learning-rate LR    Adam's learning rate (default: the trainer's, 0.001)
-          --backbone-lr-factor F  the training backbone layers' learning rate as a share of the head's
-                                (default: the trainer's, 0.1)
-          --schedule NAME       constant (the trainer's default) or cosine (a per-epoch cosine decay)
+          --embedding-size N    the head's size (default 512); the embedding is the backbone's pooled features,
+                                except with --mode frozen, where it is the head's output
+          --margin M            the margin loss's margin (default 0.2)
+          --mining NAME         triplets of the margin loss: batch-hard (default), semi-hard, batch-all, none
+          --learning-rate LR    Adam's learning rate (default 0.0001)
+          --backbone-lr-factor F  the training backbone layers' learning rate as a share of the head's, in (0, 1]
+                                (default 1)
+          --schedule NAME       cosine (default: a per-epoch cosine decay) or constant
           --seed N              seed of the MLContext and the trainer (default 0)
           --neighbors N         neighbours shown per query in the gallery (default 5)
           --queries N           queries in the gallery, one per held-out class in order (default 8)
@@ -89,7 +91,7 @@ internal sealed record ExampleOptions
                 "--margin" => o with { Margin = CommandLine.Double(arg, Value(), 0) },
                 "--mining" => o with { Mining = ParseMining(Value()) },
                 "--learning-rate" => o with { LearningRate = CommandLine.Double(arg, Value(), double.Epsilon) },
-                "--backbone-lr-factor" => o with { BackboneLearningRateFactor = CommandLine.Double(arg, Value(), double.Epsilon) },
+                "--backbone-lr-factor" => o with { BackboneLearningRateFactor = Factor(Value()) },
                 "--schedule" => o with { Schedule = ParseSchedule(Value()) },
                 "--seed" => o with { Seed = Number(0) },
                 "--neighbors" => o with { Neighbors = Number(1) },
@@ -102,6 +104,13 @@ internal sealed record ExampleOptions
             };
         }
         return o;
+    }
+
+    /// <summary>The trainer accepts (0, 1]: a backbone learning faster than its head is not an option it offers.</summary>
+    private static double Factor(string text)
+    {
+        double factor = CommandLine.Double("--backbone-lr-factor", text, double.Epsilon);
+        return factor <= 1 ? factor : throw new ArgumentException($"--backbone-lr-factor takes a number in (0, 1], not {text}.");
     }
 
     private static TripletLossKind ParseLoss(string text) => text switch

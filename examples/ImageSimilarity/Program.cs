@@ -52,21 +52,25 @@ Console.WriteLine($"Held-out classes: {classes.Count - trainClasses.Count} ({hel
 // labels, which name classes the key does not know.
 var keys = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(train);
 var progress = new ProgressBar();
-var embedderOptions = new TripletEmbeddingOptions
-{
-    FeatureColumnName = "ImagePath",
-    LabelColumnName = "LabelKey",
-    BackboneMode = options.Mode,
-    FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null,
-    Loss = options.Loss,
-    EmbeddingSize = options.EmbeddingSize,
-    Mining = options.Mining,
-    ClassesPerBatch = Math.Min(8, trainClasses.Count),
-    NumberOfEpochs = options.EffectiveEpochs,
-    Seed = options.Seed,
-    SkipUnreadableImages = options.SkipUnreadable,
-    ProgressCallback = progress.Report,
-};
+// The package's photo recipe; each command-line option overrides one part of it.
+var embedderOptions = TripletEmbeddingOptions.PhotoRecipe();
+embedderOptions.LabelColumnName = "LabelKey";
+embedderOptions.BackboneMode = options.Mode;
+// A frozen backbone does not train: the head's output is the embedding then.
+embedderOptions.EmbedBackboneFeatures = options.Mode != TransferMode.FrozenBackbone;
+embedderOptions.FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null;
+embedderOptions.Loss = options.Loss;
+// Mining picks triplets for the margin loss only: the recipe's is dropped for the other losses, a --mining given with
+// them is left for the trainer's check to report.
+embedderOptions.Mining = options.Mining ?? (options.Loss == TripletLossKind.Margin ? embedderOptions.Mining : null);
+embedderOptions.ClassesPerBatch = Math.Min(8, trainClasses.Count);
+embedderOptions.Seed = options.Seed;
+embedderOptions.SkipUnreadableImages = options.SkipUnreadable;
+embedderOptions.ProgressCallback = progress.Report;
+if (options.EmbeddingSize is int size)
+    embedderOptions.EmbeddingSize = size;
+if (options.EffectiveEpochs is int epochs)
+    embedderOptions.NumberOfEpochs = epochs;
 if (options.Margin is double margin)
     embedderOptions.Margin = margin;
 if (options.LearningRate is double learningRate)
@@ -76,8 +80,8 @@ if (options.BackboneLearningRateFactor is double factor)
 if (options.Schedule is LearningRateSchedule schedule)
     embedderOptions.LearningRateSchedule = schedule;
 Console.WriteLine();
-Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {options.EmbeddingSize}-d embeddings, " +
-    $"{embedderOptions.ClassesPerBatch} x {embedderOptions.SamplesPerClass} photos a batch, {options.EffectiveEpochs} epochs, seed {options.Seed}.");
+Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {embedderOptions.EmbeddingSize}-d head{(embedderOptions.EmbedBackboneFeatures ? " (training only: the backbone's pooled features embed)" : "")}, " +
+    $"{embedderOptions.ClassesPerBatch} x {embedderOptions.SamplesPerClass} photos a batch, {embedderOptions.NumberOfEpochs} epochs, seed {options.Seed}.");
 var clock = Stopwatch.StartNew();
 TripletEmbeddingTransformer embedder;
 try
@@ -89,6 +93,14 @@ catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
     progress.Clear();
     Console.Error.WriteLine(e.Message);
     return 2;
+}
+catch (ArgumentException e)
+{
+    // An option the trainer's check refuses (e.g. --mining with a loss that mines its own pairs): its message names
+    // the option and what it takes, before any photo is read.
+    progress.Clear();
+    Console.Error.WriteLine(e.Message);
+    return 1;
 }
 double trainSeconds = clock.Elapsed.TotalSeconds;
 progress.Clear();
@@ -167,8 +179,10 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     learning_rate = embedderOptions.LearningRate,
     backbone_learning_rate_factor = embedderOptions.BackboneLearningRateFactor,
     schedule = embedderOptions.LearningRateSchedule.ToString(),
-    embedding_size = options.EmbeddingSize,
-    epochs = options.EffectiveEpochs,
+    head_size = embedderOptions.EmbeddingSize,
+    embedding = embedderOptions.EmbedBackboneFeatures ? "backbone pooled features" : "head",
+    embedding_size = embedder.EmbeddingSize,
+    epochs = embedderOptions.NumberOfEpochs,
     seed = options.Seed,
     train_seconds = trainSeconds,
     embed_and_evaluate_seconds = embedSeconds,

@@ -42,6 +42,8 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
     private TripletEmbeddingTransformer FitVectors(IDataView trainData, IDataView? validationData, Device device, int seed)
     {
         var o = TrainerOptions;
+        OptionChecks.For(o).Compatible(!o.EmbedBackboneFeatures, nameof(o.EmbedBackboneFeatures), true, nameof(o.FeatureColumnName),
+            o.FeatureColumnName, "false: a network on vectors has no pretrained backbone whose features could be the embedding");
         var (spec, classCount) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {
@@ -135,6 +137,8 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
                 history = Train(network, data.Train, data.Validation, settings.Parts(network, OptionChecks.For(o)), classCount,
                     device, seed);
             }
+            if (o.EmbedBackboneFeatures)
+                (network, head) = WithoutProjection(network, device);
             var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, null,
                 o.InferenceBatchSize, o.Device, history,
                 new TripletEmbeddingTransformer.PhotoNetwork(backbone.Spec, o.BackboneMode, head, data.Skipped.Count));
@@ -143,6 +147,29 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
         catch
         {
             network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The trained backbone under a head without the linear layer (the pooled features, normalised); the
+    /// trained network, projection head and all, is disposed.</summary>
+    private static (TransferNetwork, EmbeddingHeadSpec) WithoutProjection(TransferNetwork trained, Device device)
+    {
+        var backbone = trained.Backbone;
+        var head = new EmbeddingHeadSpec(backbone.FeatureChannels, backbone.FeatureChannels, BatchNorm: false, Activation: null,
+            Normalize: true, Project: false);
+        var features = new TransferNetwork(BackboneModule.Create(backbone.Spec), head);
+        try
+        {
+            features.to(device);
+            using (no_grad())
+                features.Backbone.load_state_dict(backbone.state_dict());
+            trained.Dispose();
+            return (features, head);
+        }
+        catch
+        {
+            features.Dispose();
             throw;
         }
     }

@@ -84,6 +84,8 @@ public sealed class OptionMessagesTests
             new("Distance", DistanceMetric.Correlation),
             new("Margin", -1.0), new("Reduction", (TripletReduction?)(TripletReduction)Undefined), new("StepsPerEpoch", (int?)0),
             new("ClassesPerBatch", 1), new("SamplesPerClass", 1),
+            new("EmbedBackboneFeatures", true, typeof(ArgumentException), Also: ("NormalizeEmbedding", false)),
+            new("EmbedBackboneFeatures", true, typeof(ArgumentException)),
             new("EarlyStoppingMetric", EarlyStoppingMetric.ValidationAccuracy),
             new("Mining", TripletMining.None, typeof(ArgumentException)),
             new("BatchSize", 1, typeof(ArgumentException)),

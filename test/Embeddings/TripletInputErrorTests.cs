@@ -52,6 +52,14 @@ public sealed class TripletInputErrorTests
     }
 
     [TestMethod]
+    public void EmbedBackboneFeatures_OnVectors_IsRejectedBeforeTraining()
+    {
+        var e = Fit(Fashion(60), Options(o => { o.EmbedBackboneFeatures = true; o.BackboneMode = TransferMode.FineTuneAll; }));
+        StringAssert.Contains(e.Message, "Option TripletEmbeddingOptions.EmbedBackboneFeatures is true");
+        StringAssert.Contains(e.Message, "no pretrained backbone");
+    }
+
+    [TestMethod]
     public void ClassBalanced_LargerThanTheData_IsRejected()
     {
         var tooMany = Fit(Fashion(200), Options(o => { o.Sampling = TripletSampling.ClassBalanced; o.ClassesPerBatch = 12; }));

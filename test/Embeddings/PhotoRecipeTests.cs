@@ -1,0 +1,70 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetTriplet.Tests.Export;
+using MlNetTriplet.Tests.TransferLearning;
+
+namespace MlNetTriplet.Tests.Embeddings;
+
+/// <summary><see cref="TripletEmbeddingOptions.PhotoRecipe"/> on the metric-learning protocol, small: trained on three
+/// Caltech 101 classes (ant, butterfly, dragonfly; 90 photos), it must retrieve among the photos of the other three
+/// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features; the model
+/// (the fine-tuned backbone's pooled features, no head) saves and loads to the same embeddings and exports to ONNX.</summary>
+[TestClass]
+public sealed class PhotoRecipeTests
+{
+    [TestMethod]
+    public void PhotoRecipe_OnCaltechClassesNeverTrainedOn_RetrievesBetterThanTheUntrainedBackbone()
+    {
+        var ml = new MLContext(seed: 0);
+        var photos = CaltechPhotos.List(ml, "train", every: 1).Concat(CaltechPhotos.List(ml, "val", every: 1)).ToList();
+        var trainClasses = CaltechPhotos.Classes[..3];
+        IDataView train = ml.Data.LoadFromEnumerable(photos.Where(p => trainClasses.Contains(p.Label)));
+        IDataView heldOut = ml.Data.LoadFromEnumerable(photos.Where(p => !trainClasses.Contains(p.Label)));
+        var keys = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(train);
+
+        var options = TripletEmbeddingOptions.PhotoRecipe();
+        options.LabelColumnName = "LabelKey";
+        options.ClassesPerBatch = 3;
+        options.Seed = 0;
+        using var embedder = ml.Transforms.TripletEmbedding(options).Fit(keys.Transform(train));
+        var trained = ml.Embeddings().Evaluate(embedder.Transform(heldOut), "Embedding", "Label");
+
+        // The baseline: the same backbone's pooled features, untrained (transfer learning's FeaturesColumnName; its
+        // head, fitted on four photos, is not used).
+        var four = ml.Data.LoadFromEnumerable(photos.Where(p => trainClasses[..2].Contains(p.Label)).GroupBy(p => p.Label)
+            .SelectMany(g => g.Take(2)));
+        using var backbone = ml.MulticlassClassification.Trainers.TransferLearning(new TransferLearningTrainer.Options
+        {
+            LabelColumnName = "LabelKey", NumberOfEpochs = 1, BatchSize = 4, FeaturesColumnName = "Pooled", Seed = 0,
+        }).Fit(keys.Transform(four));
+        var untrained = ml.Embeddings().Evaluate(backbone.Transform(heldOut), "Pooled", "Label");
+
+        // Measured (seed 0, 2026-12-07): untrained P@1 0.989, MAP@R 0.854; the recipe 1.000, 0.937 (the plain defaults, a
+        // frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722).
+        // The fine-tuned backbone's pooled features are the embedding; the zip holds no head and gives the same vectors.
+        string zip = Path.Combine(TestData.TempDirectory(), "recipe.zip");
+        ml.Model.Save(embedder, heldOut.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+        var saved = embedder.Transform(heldOut).GetColumn<float[]>("Embedding").ToArray();
+        var reloaded = loaded.Transform(heldOut).GetColumn<float[]>("Embedding").ToArray();
+        for (int i = 0; i < saved.Length; i++)
+            CollectionAssert.AreEqual(saved[i], reloaded[i], $"photo {i}");
+        (loaded as IDisposable)?.Dispose();
+        Directory.Delete(Path.GetDirectoryName(zip)!, recursive: true);
+
+        // ONNX: the graph without the head embeds prepared pixels as the transformer embeds the files.
+        var few = photos.Where(p => !trainClasses.Contains(p.Label)).Where((_, i) => i % 15 == 0).ToList();
+        var expected = OnnxFiles.Flat(embedder.Transform(ml.Data.LoadFromEnumerable(few)).GetColumn<float[]>("Embedding"));
+        var (model, _) = OnnxFiles.ExportNetwork(ml, embedder);
+        var pixels = OnnxFiles.Flat(ml.Data.LoadFromEnumerable(CaltechPhotos.Prepare(few)).GetColumn<float[]>("ImagePath"));
+        var outputs = OnnxRuntimeRun.Run(model, [OnnxRuntimeRun.Floats("ImagePath", pixels, few.Count, 3, 224, 224)]);
+        Differences.AssertWithin(expected, (float[])outputs["Embedding"], 1e-4, "photo embedding");
+        OnnxChecker.AssertValid(model);
+
+        Assert.AreEqual(TransferMode.FineTuneLastBlocks, embedder.BackboneMode);
+        Assert.AreEqual(512, embedder.EmbeddingSize);
+        Assert.IsGreaterThanOrEqualTo(untrained.PrecisionAt1, trained.PrecisionAt1, $"trained {trained}; untrained {untrained}");
+        Assert.IsGreaterThan(untrained.MeanAveragePrecisionAtR + 0.04, trained.MeanAveragePrecisionAtR,
+            $"trained {trained}; untrained {untrained}");
+    }
+}
