@@ -295,6 +295,25 @@ def embed_photos(model, samples, args):
     return both[:, :POOLED_FEATURES], both[:, POOLED_FEATURES:], labels, seconds
 
 
+def interpolated_pooled(model, weights, held_samples, args):
+    """WiSE-FT (Wortsman et al. 2022): for each alpha of --interpolate, the backbone's weights and batch-norm
+    statistics alpha x fine-tuned + (1 - alpha) x pretrained, then retrieval with the pooled features (cosine) of the
+    held-out photos; the fine-tuned weights are restored after."""
+    trained = {k: v.clone() for k, v in model.backbone.state_dict().items()}
+    pretrained = torch.load(weights)
+    figures = {}
+    for alpha in args.interpolate:
+        model.backbone.load_state_dict({k: (alpha * v + (1 - alpha) * pretrained[k].to(v.dtype)) if v.is_floating_point() else v
+                                        for k, v in trained.items()})
+        pooled, _, labels, _ = embed_photos(model, held_samples, args)
+        figures[str(alpha)] = retrieval_metrics(pooled, labels, "cosine")
+        m = figures[str(alpha)]
+        print(f"  interpolated alpha {alpha}: pooled cosine MAP@R {m['map_at_r']:.4f} R-prec {m['r_precision']:.4f} "
+              f"P@1 {m['precision_at_1']:.4f}", flush=True)
+    model.backbone.load_state_dict(trained)
+    return figures
+
+
 def evaluate_now(epoch, args):
     return args.eval_every > 0 and epoch % args.eval_every == 0
 
@@ -324,6 +343,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2, help="DataLoader worker processes")
+    parser.add_argument("--interpolate", type=lambda v: [float(a) for a in v.split(",")], default=[],
+                        help="modes last/all: also measure the pooled features (cosine) of the backbone interpolated "
+                             "between pretrained and fine-tuned weights, for each comma-separated alpha (WiSE-FT)")
     parser.add_argument("--out", help="also write the result JSON here")
     args = parser.parse_args()
     if args.classes_per_batch < 2 or args.samples_per_class < 2:
@@ -354,7 +376,7 @@ def main():
                       for d, m in baseline.items()), flush=True)
 
     head = EmbeddingHead(args.embedding_size, args.batch_norm)
-    trained_pooled = None
+    trained_pooled = interpolated = None
     if frozen:
         train_features = features[:len(train_samples)]
         train_labels = torch.tensor([y for _, y in train_samples])
@@ -366,6 +388,7 @@ def main():
         pooled, embeddings, labels, eval_seconds = embed_photos(model, held_samples, args)
         assert torch.equal(labels, held_labels)
         trained_pooled = both_distances(pooled, held_labels)
+        interpolated = interpolated_pooled(model, args.weights, held_samples, args) if args.interpolate else None
     trained = retrieval_metrics(embeddings, held_labels, "euclidean")
     epochs[-1]["held_out"] = trained
 
@@ -387,7 +410,7 @@ def main():
         "feature_images": len(feature_samples), "feature_seconds": feature_seconds,
         "train_seconds": train_seconds, "images": images, "train_images_per_second": images / train_seconds,
         "eval_seconds": eval_seconds,
-        "baseline": baseline, "trained": trained, "trained_pooled": trained_pooled,
+        "baseline": baseline, "trained": trained, "trained_pooled": trained_pooled, "interpolated_pooled": interpolated,
         "gain_map_at_r": trained["map_at_r"] - base["map_at_r"],
         "gain_precision_at_1": trained["precision_at_1"] - base["precision_at_1"],
         # ru_maxrss is in KiB on Linux; DataLoader workers are processes of their own, reported beside.

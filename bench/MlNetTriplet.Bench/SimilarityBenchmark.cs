@@ -19,7 +19,7 @@ internal static class SimilarityBenchmark
         // P distinct classes a batch: a protocol with fewer training classes (Caltech's 3) takes all of them.
         var run = o with { ClassesPerBatch = Math.Min(o.ClassesPerBatch, trainClasses) };
         bench.PrintStart($"Similarity benchmark: modes {string.Join(", ", o.Modes)}, {o.Pairs} rounds x (package, PyTorch peer), {o.Epochs} epochs, " +
-            string.Create(CultureInfo.InvariantCulture, $"margin {o.Margin}, lr {o.LearningRate}, {o.Schedule}, {o.EmbeddingSize}-d, ") +
+            string.Create(CultureInfo.InvariantCulture, $"margin {o.Margin}, lr {o.LearningRate}, {o.Schedule}, {o.EmbeddingSize}-d, embedding with the {o.Embed}, ") +
             $"{run.ClassesPerBatch} x {o.SamplesPerClass} a batch, {o.Threads} threads, seeds {o.SeedList()}; " +
             $"{trainClasses} training classes ({classes[0]} .. {classes[trainClasses - 1]}), {classes.Count - trainClasses} held out",
             dataDir);
@@ -51,7 +51,9 @@ internal static class SimilarityBenchmark
             ClassesPerBatch = json.GetProperty("classes_per_batch").GetInt32(),
             SamplesPerClass = json.GetProperty("samples_per_class").GetInt32(),
             FeatureImages = featureImages, FeatureSeconds = featureSeconds, FeatureImagesPerSecond = featureImages / featureSeconds,
-            Trained = Of(json.GetProperty("trained")), Baseline = Of(json.GetProperty("baseline").GetProperty("euclidean")),
+            // The peer embeds with the head; its trained backbone's pooled features, cosine, are what the package's
+            // EmbedBackboneFeatures embeds with (L2-normalised, so Euclidean ranks them alike).
+            Trained = Of(o.Embed == "backbone" ? json.GetProperty("trained_pooled").GetProperty("cosine") : json.GetProperty("trained")), Baseline = Of(json.GetProperty("baseline").GetProperty("euclidean")),
             EmbedImagesPerSecond = nHeldOut / evalSeconds,
         }, json, seconds);
     }

@@ -31,6 +31,10 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
     public int ClassesPerBatch { get; init; } = 8;
     /// <summary>K.</summary>
     public int SamplesPerClass { get; init; } = 4;
+    /// <summary>What both sides embed with after training: <c>head</c> (the head's output) or <c>backbone</c> (the
+    /// trained backbone's L2-normalised pooled features: the package's <c>EmbedBackboneFeatures</c>, the peer's
+    /// <c>trained_pooled</c> cosine figures); backbone needs a mode that trains the backbone.</summary>
+    public string Embed { get; init; } = "head";
 
     public static TransferMode BackboneMode(string mode) => mode switch
     {
@@ -66,6 +70,7 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
             "--embedding-size" => o with { EmbeddingSize = a.Int() },
             "--classes-per-batch" => o with { ClassesPerBatch = a.Int() },
             "--samples-per-class" => o with { SamplesPerClass = a.Int() },
+            "--embed" => o with { Embed = a.Value() },
             _ => null,
         });
         if (!(o.Margin > 0) || !(o.LearningRate > 0) || !(o.BackboneLearningRateFactor > 0) || o.EmbeddingSize < 1)
@@ -74,6 +79,10 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
             throw new ArgumentException($"--schedule takes cosine or constant, not '{o.Schedule}'.");
         if (o.ClassesPerBatch < 2 || o.SamplesPerClass < 2)
             throw new ArgumentException("--classes-per-batch and --samples-per-class must be at least 2 (negatives and positives).");
+        if (o.Embed is not ("head" or "backbone"))
+            throw new ArgumentException($"--embed takes head or backbone, not '{o.Embed}'.");
+        if (o.Embed == "backbone" && (o.Mode is null ? o.Modes : [o.Mode]).Contains("frozen"))
+            throw new ArgumentException("--embed backbone needs a mode that trains the backbone (last or all); frozen would embed the untrained features.");
         return o;
     }
 
@@ -87,7 +96,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
     ];
 
     /// <summary>The flags a package run needs to reproduce these settings for one mode on <paramref name="dataDir"/>.</summary>
-    public IEnumerable<string> ChildArgs(string mode, string dataDir) => [.. SharedChildArgs(mode, dataDir), .. TrainingArgs()];
+    public IEnumerable<string> ChildArgs(string mode, string dataDir) =>
+        [.. SharedChildArgs(mode, dataDir), .. TrainingArgs(), "--embed", Embed];
 
     private static string Str(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
@@ -103,6 +113,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
           --schedule S     cosine (per epoch) or constant (default cosine)
           --embedding-size N  (default 128)
           --classes-per-batch P, --samples-per-class K   P x K batches (default 8 x 4; P at most the training classes)
+          --embed E        head (the head's output, default) or backbone (the trained backbone's L2-normalised pooled
+                           features, EmbedBackboneFeatures: TripletEmbeddingOptions.PhotoRecipe's choice; last or all)
           --threads T      torch threads on both sides (default 2)
           --seed S         seed on both sides (default 0)
           --seeds L        comma-separated seed of each round, cycled (default: --seed in every round)

@@ -48,6 +48,7 @@ internal static class SimilarityPackageRun
             Loss = TripletLossKind.Margin, Mining = TripletMining.BatchHard, Margin = o.Margin,
             LearningRate = o.LearningRate, BackboneLearningRateFactor = o.BackboneLearningRateFactor, LearningRateSchedule = o.TrainerSchedule, EmbeddingSize = o.EmbeddingSize,
             ClassesPerBatch = o.ClassesPerBatch, SamplesPerClass = o.SamplesPerClass, NumberOfEpochs = o.Epochs,
+            EmbedBackboneFeatures = o.Embed == "backbone",
             Seed = o.Seed, DecoderThreads = o.DecoderThreads,
             // Frozen: the end of the Preparing pass (the training photos' features) gives its images and seconds.
             ProgressCallback = log.Progress, MetricsCallback = log.Epoch,

@@ -88,7 +88,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
                 Seeds = Enumerable.Range(1, options.Pairs).Select(options.SeedOf).ToList(), DataDir = options.DataName(),
                 TrainClasses = first?.TrainClasses, HeldOutClasses = first?.HeldOutClasses, NTrain = first?.NTrain, NHeldOut = first?.NTest,
                 options.Margin, options.LearningRate, options.BackboneLearningRateFactor, options.Schedule, options.EmbeddingSize, options.ClassesPerBatch,
-                options.SamplesPerClass, options.PeerWorkers, options.DecoderThreads, Training = TrainingDefaults(),
+                options.SamplesPerClass, options.Embed, options.PeerWorkers, options.DecoderThreads, Training = TrainingDefaults(),
             },
             Summary = summary, Bars = Bars(), Runs = runs,
         };
@@ -125,7 +125,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
              $"{options.Threads} threads, seeds {options.SeedList()} (round by round), {options.Pairs} rounds per mode (order alternated), " +
              "every run in its own process");
         Line(string.Create(Inv, $"- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export), ") +
-             string.Create(Inv, $"pooled features -> Linear({options.EmbeddingSize}) -> L2 normalisation; triplet margin loss {options.Margin}, batch-hard, Euclidean; ") +
+             string.Create(Inv, $"pooled features -> Linear({options.EmbeddingSize}) -> L2 normalisation; retrieval with {(options.Embed == "backbone" ? "the trained backbone's L2-normalised pooled features (package EmbedBackboneFeatures; the head trains, then is left out)" : "the head's output")}; triplet margin loss {options.Margin}, batch-hard, Euclidean; ") +
              string.Create(Inv, $"{options.ClassesPerBatch} x {options.SamplesPerClass} batches, training photos / {options.ClassesPerBatch * options.SamplesPerClass} steps an epoch; ") +
              string.Create(Inv, $"Adam {options.LearningRate}, {options.Schedule} per epoch, backbone x {options.BackboneLearningRateFactor}; Resize(256) + CenterCrop(224), RandomResizedCrop(224) + flip when the backbone trains. ") +
              "`frozen` = FrozenBackbone (features once, then the head), `last` = FineTuneLastBlocks with 1 block (layer4), `all` = FineTuneAll.");

@@ -101,6 +101,17 @@ public sealed class InputErrorTests : TempFolderTests
     }
 
     [TestMethod]
+    public void Embeddings_EmbeddingSizeWithHeldOutPhotos_RefusedInOneLineBeforeTraining()
+    {
+        string output = Path.Combine(Folder, "out");
+        var run = CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--holdout-classes", "3", "--embedding-size", "32", "-o", output);
+        AssertOneLine(run, "--embedding-size 32 sizes a trained head's output");
+        StringAssert.Contains(run.Error, "512 pooled features");
+        Assert.IsFalse(run.Output.Contains("epoch", StringComparison.OrdinalIgnoreCase), "nothing should have trained: " + run);
+        Assert.IsFalse(File.Exists(Path.Combine(output, "model.zip")), "no model");
+    }
+
+    [TestMethod]
     public void Embeddings_FlagsOfTheOtherNetwork_RefusedInOneLine()
     {
         string output = Path.Combine(Folder, "out");

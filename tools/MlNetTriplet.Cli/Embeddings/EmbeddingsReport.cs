@@ -6,7 +6,7 @@ using static MlNetTriplet.Cli.Report.CommonSections;
 namespace MlNetTriplet.Cli.Embeddings;
 
 /// <summary>report.html and metrics.json of an embeddings run.</summary>
-internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenario, EmbeddingData data,
+internal sealed class EmbeddingsReport(RunContext run, EmbeddingData data, TripletEmbeddingOptions options,
     BudgetedNetwork<TripletEmbeddingTransformer> network, EmbeddingMetrics metrics, Baseline baseline, NeighbourSearch search,
     string mapPng, int mapRows, int mapNeighbours, IReadOnlyList<IReadOnlyList<Thumbnail>> neighbours)
 {
@@ -31,7 +31,8 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
         string baselineName = baseline.Name;
         var report = new HtmlReport("Image embeddings",
             $"{Path.GetFileName(data.Source)}: {data.Classes.Count} classes, " +
-            (photos ? "an embedding head on the ImageNet ResNet-18 against the ResNet-18's own features" : "a triplet-loss network against raw pixels") +
+            (options.EmbedBackboneFeatures ? "the ImageNet ResNet-18 fine-tuned for classes it does not see, against its untrained features"
+                : photos ? "an embedding head on the ImageNet ResNet-18 against the ResNet-18's own features" : "a triplet-loss network against raw pixels") +
             (data.HeldOutClasses > 0 ? $", measured on {data.HeldOutClasses} classes never trained on" : ""));
 
         report.Section("summary", "Result")
@@ -67,27 +68,10 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
                 [c, trainCounts[i].ToString("N0", CultureInfo.InvariantCulture), testCounts[i].ToString("N0", CultureInfo.InvariantCulture)]),
                 new HashSet<string> { "training images", "test images" });
 
-        var cnn = model.Architecture;
-        string normalised = model.IsNormalized ? ", L2-normalised" : "";
-        string networkText = photos
-            ? $"ImageNet ResNet-18 ({(model.BackboneMode == TransferMode.FrozenBackbone ? "frozen: its pooled features computed once per photo" : "fine-tuned")}), then a linear embedding head to {scenario.EmbeddingSize} values{normalised}"
-            : cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +
-                $"dense {string.Join("-", cnn.DenseUnits)}, then a {scenario.EmbeddingSize}-value embedding{normalised}";
-        string batches = photos
-            ? $"class-balanced batches of {Math.Min(EmbeddingsScenario.MaxClassesPerBatch, data.TrainingClasses.Count)} classes x {EmbeddingsScenario.SamplesPerClass} photos"
-            : "each batch of 32 (TF-Addons TripletSemiHardLoss)";
-        report.Section("settings", "Settings")
-            .Facts(
-            [
-                ("network", networkText),
-                ("loss", $"triplet margin loss (margin 1, Euclidean distance) on semi-hard triplets mined in {batches}"),
-                ("training", "Adam, learning rate 0.001 on a cosine schedule" + (history.Epochs[0].ValidationLoss is null ? ""
-                    : $"; early stopping after {EmbeddingsScenario.Patience} epochs without a lower validation loss, keeping the best epoch")),
-                ("budget", run.Budget.FixedEpochs is int e ? $"{e} epochs (--epochs)" : $"{run.Budget.Seconds:F0} s (--train-time): {network.Plan}"),
-                ("seed", run.Settings.Seed.ToString(CultureInfo.InvariantCulture)),
-            ]);
+        report.Section("settings", "Settings").Facts(Settings(model, history));
 
-        LearningCurves(report, run, network, photos ? "Embedding head on the ResNet-18" : "Triplet network");
+        LearningCurves(report, run, network, options.EmbedBackboneFeatures ? "ResNet-18, last block fine-tuned"
+            : photos ? "Embedding head on the ResNet-18" : "Triplet network");
 
         report.Section("umap", "UMAP map of the test embeddings")
             .Paragraph($"Each point is one of {mapRows:N0} {Measured(data)}, placed by UMAP ({mapNeighbours} neighbours, min_dist 0.1) so that images with close embeddings lie close; the colour is its class. Tight, separate islands mean the embedding tells the classes apart.")
@@ -111,7 +95,7 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             classes = data.Classes.Select((c, i) => new { name = c, trainImages = trainCounts[i], testImages = testCounts[i] }),
             heldOutClasses = data.HeldOut,
             evaluatedOn = Measured(data),
-            embeddingSize = scenario.EmbeddingSize,
+            embeddingSize = model.EmbeddingSize,
             headline = new { metric = "mapAtR", embedding = metrics.MeanAveragePrecisionAtR, baseline = baseline.Metrics.MeanAveragePrecisionAtR },
             embedding = Json(metrics),
             baseline = new { name = baseline.Name, metrics = Json(baseline.Metrics) },
@@ -121,6 +105,37 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingsScenario scenar
             timings = TimingsJson(run),
             totalSeconds = run.Timings.TotalSeconds,
         });
+    }
+
+    /// <summary>The network, loss, training, budget and seed, in words, from the options the network trained with.</summary>
+    private List<(string, string)> Settings(TripletEmbeddingTransformer model, TrainingHistory history)
+    {
+        bool photos = data.Network == EmbeddingNetwork.ResNet18;
+        string normalised = model.IsNormalized ? ", L2-normalised" : "";
+        var cnn = model.Architecture;
+        string networkText = options.EmbedBackboneFeatures
+            ? $"ImageNet ResNet-18, its last block fine-tuned under a linear projection head to {options.EmbeddingSize} values that serves training only; " +
+                $"the embedding is the fine-tuned network's own {model.EmbeddingSize} pooled features{normalised}, which keep more of what tells unseen classes apart"
+            : photos
+            ? $"ImageNet ResNet-18 ({(model.BackboneMode == TransferMode.FrozenBackbone ? "frozen: its pooled features computed once per photo" : "fine-tuned")}), then a linear embedding head to {model.EmbeddingSize} values{normalised}"
+            : cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +
+                $"dense {string.Join("-", cnn.DenseUnits)}, then a {model.EmbeddingSize}-value embedding{normalised}";
+        string batches = photos
+            ? $"class-balanced batches of {options.ClassesPerBatch} classes x {options.SamplesPerClass} photos"
+            : "each batch of 32 (TF-Addons TripletSemiHardLoss)";
+        string mining = options.Mining == TripletMining.BatchHard ? "batch-hard triplets (each photo's farthest positive and nearest negative)" : "semi-hard triplets";
+        string rate = options.LearningRate.ToString("G", CultureInfo.InvariantCulture);
+        return
+        [
+            ("network", networkText),
+            ("loss", $"triplet margin loss (margin {options.Margin.ToString("G", CultureInfo.InvariantCulture)}, Euclidean distance) on {mining} mined in {batches}"),
+            ("training", $"Adam, learning rate {rate} on a cosine schedule" +
+                (options.BackboneMode == TransferMode.FrozenBackbone || !photos ? "" : $", the fine-tuned block at {options.BackboneLearningRateFactor.ToString("G", CultureInfo.InvariantCulture)} x that rate") +
+                (history.Epochs[0].ValidationLoss is null ? ""
+                : $"; early stopping after {EmbeddingsScenario.Patience} epochs without a lower validation loss, keeping the best epoch")),
+            ("budget", run.Budget.FixedEpochs is int e ? $"{e} epochs (--epochs)" : $"{run.Budget.Seconds:F0} s (--train-time): {network.Plan}"),
+            ("seed", run.Settings.Seed.ToString(CultureInfo.InvariantCulture)),
+        ];
     }
 
     private static object Json(EmbeddingMetrics m) => new

@@ -13,12 +13,16 @@ namespace MlNetTriplet.Cli.Embeddings;
 
 /// <summary>Images to embeddings: a small CNN trained with a triplet loss (the TF-Addons semi-hard recipe on the
 /// package's standard CNN) on IDX files or small images, or an embedding head on the frozen ImageNet ResNet-18 trained
-/// the same way in class-balanced batches on photos; scored by retrieval against a baseline (raw pixels, or the
-/// ResNet-18's own features), optionally on classes held out of training; searched by the package's nearest-neighbour
-/// transform, saved with the network; mapped in 2-D with UMAP.</summary>
-internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int? imageSize, EmbeddingNetwork? network,
+/// the same way in class-balanced batches on photos; with classes held out of training, photos take
+/// <see cref="TripletEmbeddingOptions.PhotoRecipe"/> instead (the head trained on a few classes forgets what tells
+/// others apart: README, Image similarity). Scored by retrieval against a baseline (raw pixels, or the ResNet-18's own
+/// features); searched by the package's nearest-neighbour transform, saved with the network; mapped in 2-D with
+/// UMAP.</summary>
+internal sealed class EmbeddingsScenario(string dataset, int? embeddingSize, int? imageSize, EmbeddingNetwork? network,
     int? holdOutClasses) : IScenario
 {
+    /// <summary>Values per embedding of a trained head, unless --embedding-size says otherwise.</summary>
+    internal const int DefaultEmbeddingSize = 64;
     internal const int MaxEpochs = 30;
     /// <summary>Epochs of the embedding head on the frozen ResNet-18's cached features (README: 10 epochs on the Caltech
     /// photos).</summary>
@@ -38,8 +42,6 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
     /// <summary>Queries (one per class) and neighbours each in the report's gallery.</summary>
     private const int ExampleQueries = 8, ExampleNeighbours = 6;
 
-    public int EmbeddingSize => embeddingSize;
-
     public void Run(RunContext run)
     {
         var ml = run.Ml;
@@ -51,10 +53,14 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         run.Output.Create();
 
         bool photos = data.Network == EmbeddingNetwork.ResNet18;
+        bool recipe = ForUnseenClasses(data);
         var options = Options(data);
-        var trained = run.Timings.Measure(photos ? "ResNet-18 features of the training photos, then the embedding head" : "training the triplet network",
-            () => BudgetedTraining.Fit(run, photos ? "ResNet-18 features, then the embedding head (semi-hard triplets, P x K batches)" : "Triplet network (semi-hard mining)",
-                options, o => ml.Transforms.TripletEmbedding(o).Fit(data.Train), photos ? PhotoEpochs : MaxEpochs, measureFirstEpoch: !photos));
+        var trained = run.Timings.Measure(recipe ? "fine-tuning the ResNet-18's last block" : photos ? "ResNet-18 features of the training photos, then the embedding head" : "training the triplet network",
+            () => BudgetedTraining.Fit(run,
+                recipe ? "ResNet-18, last block fine-tuned under a projection head (batch-hard triplets, P x K batches)"
+                    : photos ? "ResNet-18 features, then the embedding head (semi-hard triplets, P x K batches)" : "Triplet network (semi-hard mining)",
+                options, o => ml.Transforms.TripletEmbedding(o).Fit(data.Train),
+                recipe ? options.NumberOfEpochs : photos ? PhotoEpochs : MaxEpochs, measureFirstEpoch: !photos || recipe));
 
         // Cached: the metrics, the search, the examples and the map all read the embeddings of the test rows.
         var test = ml.Data.Cache(trained.Model.Transform(data.Test));
@@ -77,7 +83,7 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         string usage = run.Timings.Measure("saving the model (zip and ONNX) and the consumption project", () =>
             Save(run, data, trained.Model, search, testThumbnails));
 
-        var report = new EmbeddingsReport(run, this, data, trained, metrics, baseline, search, map, mapRows, mapNeighbours,
+        var report = new EmbeddingsReport(run, data, options, trained, metrics, baseline, search, map, mapRows, mapNeighbours,
             examples.Select(e => (IReadOnlyList<Thumbnail>)[testThumbnails(e.QueryRow, $"query: {e.QueryClass}", "query"),
                 .. e.Neighbours.Select((n, i) => NeighbourThumbnail(data, search, n,
                     $"{i + 1}. {n.Class}, {n.Distance.ToString("F2", CultureInfo.InvariantCulture)}", n.Class == e.QueryClass ? "right" : "wrong"))]).ToList());
@@ -87,20 +93,32 @@ internal sealed class EmbeddingsScenario(string dataset, int embeddingSize, int?
         trained.Model.Dispose();
     }
 
+    /// <summary>Whether the embeddings are for classes training does not see: photos with --holdout-classes, which
+    /// train with <see cref="TripletEmbeddingOptions.PhotoRecipe"/> and embed with the fine-tuned ResNet-18's pooled
+    /// features (512 values).</summary>
+    internal static bool ForUnseenClasses(EmbeddingData data) => data.Network == EmbeddingNetwork.ResNet18 && data.HeldOutClasses > 0;
+
     /// <summary>The estimator's options: the semi-hard recipe; for photos the ResNet-18 (the default backbone, frozen)
-    /// in P x K batches of the training classes. Validation batches need positive pairs (P x K ones, K of a class): a
-    /// tenth of the training rows only when that leaves every class enough.</summary>
+    /// in P x K batches of the training classes, or the photo recipe when the embeddings are for unseen classes.
+    /// Validation batches need positive pairs (P x K ones, K of a class): a tenth of the training rows only when that
+    /// leaves every class enough.</summary>
     private TripletEmbeddingOptions Options(EmbeddingData data)
     {
         bool photos = data.Network == EmbeddingNetwork.ResNet18;
+        bool recipe = ForUnseenClasses(data);
+        if (recipe && embeddingSize is int size)
+            throw new InputException($"--embedding-size {size} sizes a trained head's output; with --holdout-classes on photos the embedding is the fine-tuned " +
+                "ResNet-18's own 512 pooled features (the head trains only), so leave --embedding-size out.");
         int smallestClass = data.Train.GetColumn<string>(EmbeddingData.ClassColumn).GroupBy(c => c).Min(g => g.Count());
         bool validate = smallestClass * ValidationFraction >= (photos ? SamplesPerClass : 2);
-        var options = new TripletEmbeddingOptions
+        var options = recipe ? TripletEmbeddingOptions.PhotoRecipe() : new TripletEmbeddingOptions
         {
-            FeatureColumnName = data.InputColumn, LabelColumnName = EmbeddingData.KeyColumn, EmbeddingSize = embeddingSize,
-            ValidationFraction = validate ? ValidationFraction : 0, EarlyStoppingPatience = validate ? Patience : 0,
-            LearningRateSchedule = LearningRateSchedule.Cosine,
+            EmbeddingSize = embeddingSize ?? DefaultEmbeddingSize, LearningRateSchedule = LearningRateSchedule.Cosine,
         };
+        options.FeatureColumnName = data.InputColumn;
+        options.LabelColumnName = EmbeddingData.KeyColumn;
+        options.ValidationFraction = validate ? ValidationFraction : 0;
+        options.EarlyStoppingPatience = validate ? Patience : 0;
         if (photos)
         {
             options.ClassesPerBatch = Math.Min(MaxClassesPerBatch, data.TrainingClasses.Count);
