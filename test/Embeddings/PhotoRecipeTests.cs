@@ -7,13 +7,14 @@ namespace MlNetTriplet.Tests.Embeddings;
 
 /// <summary><see cref="TripletEmbeddingOptions.PhotoRecipe"/> on the metric-learning protocol, small: trained on three
 /// Caltech 101 classes (ant, butterfly, dragonfly; 90 photos), it must retrieve among the photos of the other three
-/// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features; the model
+/// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features by Euclidean
+/// distance (the baseline); the model
 /// (the fine-tuned backbone's pooled features, no head) saves and loads to the same embeddings and exports to ONNX.</summary>
 [TestClass]
 public sealed class PhotoRecipeTests
 {
     [TestMethod]
-    public void PhotoRecipe_OnCaltechClassesNeverTrainedOn_RetrievesBetterThanTheUntrainedBackbone()
+    public void PhotoRecipe_OnCaltechClassesNeverTrainedOn_RetrievesBetterThanTheUntrainedBackboneByEuclideanDistance()
     {
         var ml = new MLContext(seed: 0);
         var photos = CaltechPhotos.List(ml, "train", every: 1).Concat(CaltechPhotos.List(ml, "val", every: 1)).ToList();
@@ -40,7 +41,9 @@ public sealed class PhotoRecipeTests
         var untrained = ml.Embeddings().Evaluate(backbone.Transform(heldOut), "Pooled", "Label");
 
         // Measured (seed 0, 2026-12-07): untrained P@1 0.989, MAP@R 0.854; the recipe 1.000, 0.937 (the plain defaults, a
-        // frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722).
+        // frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722). Not asserted against the untrained features
+        // L2-normalised (cosine: 0.989, 0.949): three training classes teach the backbone little that carries to other
+        // classes, and normalising alone is as good here (README, Image similarity).
         // The fine-tuned backbone's pooled features are the embedding; the zip holds no head and gives the same vectors.
         string zip = Path.Combine(TestData.TempDirectory(), "recipe.zip");
         ml.Model.Save(embedder, heldOut.Schema, zip);
