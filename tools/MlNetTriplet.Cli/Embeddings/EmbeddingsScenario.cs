@@ -73,6 +73,8 @@ internal sealed class EmbeddingsScenario(string dataset, int? embeddingSize, int
         var baseline = run.Timings.Measure("the same metrics on the baseline", () => Baseline.Measure(run, data, referencePixels));
         console.Line($"{(data.HeldOutClasses > 0 ? "Held-out classes, embeddings" : "Test embeddings")}: {metrics}");
         console.Line($"{(data.HeldOutClasses > 0 ? "Held-out classes, " : "")}{baseline.Name}: {baseline.Metrics}");
+        if (baseline.Cosine is { } cosine)
+            console.Line($"{(data.HeldOutClasses > 0 ? "Held-out classes, " : "")}{baseline.Name} by cosine distance: {cosine}");
 
         var search = run.Timings.Measure("the nearest-neighbour search over the gallery", () => NeighbourSearch.Fit(run, data, trained.Model, test));
         var examples = search.Examples(ml, test, data.TestIds, data.Classes, ExampleQueries, ExampleNeighbours);
