@@ -57,7 +57,12 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
         return train;
     }
 
-    protected override void CheckMode(string mode) => BackboneMode(mode);
+    protected override void CheckMode(string mode)
+    {
+        BackboneMode(mode);
+        if (Embed == "backbone" && mode == "frozen")
+            throw new ArgumentException("--embed backbone needs a mode that trains the backbone (last or all); frozen would embed the untrained features.");
+    }
 
     public static SimilarityOptions Parse(IReadOnlyList<string> args)
     {
@@ -81,8 +86,6 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
             throw new ArgumentException("--classes-per-batch and --samples-per-class must be at least 2 (negatives and positives).");
         if (o.Embed is not ("head" or "backbone"))
             throw new ArgumentException($"--embed takes head or backbone, not '{o.Embed}'.");
-        if (o.Embed == "backbone" && (o.Mode is null ? o.Modes : [o.Mode]).Contains("frozen"))
-            throw new ArgumentException("--embed backbone needs a mode that trains the backbone (last or all); frozen would embed the untrained features.");
         return o;
     }
 

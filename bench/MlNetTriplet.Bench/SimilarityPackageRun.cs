@@ -49,8 +49,8 @@ internal static class SimilarityPackageRun
             LearningRate = o.LearningRate, BackboneLearningRateFactor = o.BackboneLearningRateFactor, LearningRateSchedule = o.TrainerSchedule, EmbeddingSize = o.EmbeddingSize,
             ClassesPerBatch = o.ClassesPerBatch, SamplesPerClass = o.SamplesPerClass, NumberOfEpochs = o.Epochs,
             EmbedBackboneFeatures = o.Embed == "backbone",
-            // As TripletEmbeddingOptions.PhotoRecipe: 64 photos through the ResNet at once bounds the peak RSS.
-            InferenceBatchSize = 64,
+            // The recipe's inference batch (64 photos through the ResNet at once bounds the peak RSS).
+            InferenceBatchSize = TripletEmbeddingOptions.PhotoRecipe().InferenceBatchSize,
             Seed = o.Seed, DecoderThreads = o.DecoderThreads,
             // Frozen: the end of the Preparing pass (the training photos' features) gives its images and seconds.
             ProgressCallback = log.Progress, MetricsCallback = log.Epoch,
