@@ -74,7 +74,7 @@ class EmbeddingNet(nn.Module):
     trains: the earlier layers' weights take no gradient (so autograd keeps none of their activations) and their
     batch norm stays in eval mode."""
 
-    def __init__(self, weights, head, mode):
+    def __init__(self, weights, head, mode, batch_norm_eval=False):
         super().__init__()
         self.normalize = load_normalization(weights)
         self.backbone = load_resnet18(weights)
@@ -83,10 +83,14 @@ class EmbeddingNet(nn.Module):
                                                 self.backbone.layer2, self.backbone.layer3]
         for module in self.frozen:
             module.requires_grad_(False)
+        # --batch-norm-eval: every batch norm of the backbone normalises with its pretrained statistics while training
+        # (the affine weights of the trained layers still learn), as the multi-similarity and Proxy-Anchor code does.
+        self.fixed_statistics = [m for m in self.backbone.modules() if isinstance(m, nn.BatchNorm2d)] \
+            if batch_norm_eval else []
 
     def train(self, mode=True):
         super().train(mode)
-        for module in self.frozen:
+        for module in self.frozen + self.fixed_statistics:
             module.eval()
         return self
 
@@ -330,6 +334,8 @@ def main():
     parser.add_argument("--samples-per-class", type=int, default=4, help="K")
     parser.add_argument("--embedding-size", type=int, default=128)
     parser.add_argument("--batch-norm", action="store_true", help="batch norm between the Linear and the L2 norm")
+    parser.add_argument("--batch-norm-eval", action="store_true",
+                        help="modes last/all: the backbone's batch norm keeps its pretrained statistics while training")
     parser.add_argument("--lr", type=float, default=1e-3, help="the head's learning rate (Adam)")
     parser.add_argument("--backbone-lr-factor", type=float, default=0.1)
     parser.add_argument("--schedule", choices=("cosine", "constant"), default="cosine")
@@ -376,18 +382,25 @@ def main():
                       for d, m in baseline.items()), flush=True)
 
     head = EmbeddingHead(args.embedding_size, args.batch_norm)
-    trained_pooled = interpolated = None
+    trained_pooled = interpolated = trained_with_pretrained = None
     if frozen:
         train_features = features[:len(train_samples)]
         train_labels = torch.tensor([y for _, y in train_samples])
         epochs = train_frozen(head, train_features, train_labels, held_features, held_labels, args, rng)
         embeddings, eval_seconds = embed_features(head, held_features), None
     else:
-        model = EmbeddingNet(args.weights, head, args.mode)
+        model = EmbeddingNet(args.weights, head, args.mode, args.batch_norm_eval)
         epochs = train_backbone(model, train_samples, held_samples, args, rng)
         pooled, embeddings, labels, eval_seconds = embed_photos(model, held_samples, args)
         assert torch.equal(labels, held_labels)
         trained_pooled = both_distances(pooled, held_labels)
+        # The package's PhotoEmbeddingSource.BackboneAndPretrained: the fine-tuned and the untrained pooled features,
+        # each L2-normalised and scaled by 1/sqrt(2), side by side (cosine = the mean of the two networks' cosines).
+        ensemble = torch.cat([l2_normalize(pooled), l2_normalize(held_features)], 1) / 2 ** 0.5
+        trained_with_pretrained = retrieval_metrics(ensemble, held_labels, "euclidean")
+        m = trained_with_pretrained
+        print(f"  fine-tuned + pretrained pooled features: MAP@R {m['map_at_r']:.4f} R-prec {m['r_precision']:.4f} "
+              f"P@1 {m['precision_at_1']:.4f}", flush=True)
         interpolated = interpolated_pooled(model, args.weights, held_samples, args) if args.interpolate else None
     trained = retrieval_metrics(embeddings, held_labels, "euclidean")
     epochs[-1]["held_out"] = trained
@@ -400,7 +413,7 @@ def main():
         "python_version": platform.python_version(), "threads": torch.get_num_threads(), "seed": args.seed,
         "epochs_run": len(epochs), "classes_per_batch": args.classes_per_batch,
         "samples_per_class": args.samples_per_class, "embedding_size": args.embedding_size,
-        "batch_norm": args.batch_norm, "lr": args.lr, "backbone_lr_factor": args.backbone_lr_factor,
+        "batch_norm": args.batch_norm, "batch_norm_eval": args.batch_norm_eval, "lr": args.lr, "backbone_lr_factor": args.backbone_lr_factor,
         "schedule": args.schedule, "margin": args.margin,
         "augmentation": None if frozen else args.augmentation,
         "crop_min_scale": None if frozen or args.augmentation == "none" else args.crop_min_scale,
@@ -410,7 +423,8 @@ def main():
         "feature_images": len(feature_samples), "feature_seconds": feature_seconds,
         "train_seconds": train_seconds, "images": images, "train_images_per_second": images / train_seconds,
         "eval_seconds": eval_seconds,
-        "baseline": baseline, "trained": trained, "trained_pooled": trained_pooled, "interpolated_pooled": interpolated,
+        "baseline": baseline, "trained": trained, "trained_pooled": trained_pooled,
+        "trained_with_pretrained": trained_with_pretrained, "interpolated_pooled": interpolated,
         "gain_map_at_r": trained["map_at_r"] - base["map_at_r"],
         "gain_precision_at_1": trained["precision_at_1"] - base["precision_at_1"],
         # ru_maxrss is in KiB on Linux; DataLoader workers are processes of their own, reported beside.

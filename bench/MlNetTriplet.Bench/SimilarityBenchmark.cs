@@ -52,8 +52,14 @@ internal static class SimilarityBenchmark
             SamplesPerClass = json.GetProperty("samples_per_class").GetInt32(),
             FeatureImages = featureImages, FeatureSeconds = featureSeconds, FeatureImagesPerSecond = featureImages / featureSeconds,
             // The peer embeds with the head; its trained backbone's pooled features, cosine, are what the package's
-            // EmbedBackboneFeatures embeds with (L2-normalised, so Euclidean ranks them alike).
-            Trained = Of(o.Embed == "backbone" ? json.GetProperty("trained_pooled").GetProperty("cosine") : json.GetProperty("trained")), Baseline = Of(json.GetProperty("baseline").GetProperty("euclidean")),
+            // PhotoEmbeddingSource.Backbone embeds with (L2-normalised, so Euclidean ranks them alike), and
+            // trained_with_pretrained what BackboneAndPretrained does.
+            Trained = Of(o.Embed switch
+            {
+                "backbone" => json.GetProperty("trained_pooled").GetProperty("cosine"),
+                "backbone-and-pretrained" => json.GetProperty("trained_with_pretrained"),
+                _ => json.GetProperty("trained"),
+            }), Baseline = Of(json.GetProperty("baseline").GetProperty("euclidean")),
             EmbedImagesPerSecond = nHeldOut / evalSeconds,
         }, json, seconds);
     }

@@ -31,9 +31,11 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
     public int ClassesPerBatch { get; init; } = 8;
     /// <summary>K.</summary>
     public int SamplesPerClass { get; init; } = 4;
-    /// <summary>What both sides embed with after training: <c>head</c> (the head's output) or <c>backbone</c> (the
-    /// trained backbone's L2-normalised pooled features: the package's <c>EmbedBackboneFeatures</c>, the peer's
-    /// <c>trained_pooled</c> cosine figures); backbone needs a mode that trains the backbone.</summary>
+    /// <summary>What both sides embed with after training: <c>head</c> (the head's output), <c>backbone</c> (the
+    /// trained backbone's L2-normalised pooled features: the package's <c>PhotoEmbeddingSource.Backbone</c>, the peer's
+    /// <c>trained_pooled</c> cosine figures) or <c>backbone-and-pretrained</c> (those beside the untrained features:
+    /// <c>PhotoEmbeddingSource.BackboneAndPretrained</c>, the peer's <c>trained_with_pretrained</c>); both need a mode
+    /// that trains the backbone.</summary>
     public string Embed { get; init; } = "head";
 
     public static TransferMode BackboneMode(string mode) => mode switch
@@ -60,8 +62,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
     protected override void CheckMode(string mode)
     {
         BackboneMode(mode);
-        if (Embed == "backbone" && mode == "frozen")
-            throw new ArgumentException("--embed backbone needs a mode that trains the backbone (last or all); frozen would embed the untrained features.");
+        if (Embed != "head" && mode == "frozen")
+            throw new ArgumentException($"--embed {Embed} needs a mode that trains the backbone (last or all); frozen would embed the untrained features.");
     }
 
     public static SimilarityOptions Parse(IReadOnlyList<string> args)
@@ -84,8 +86,8 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
             throw new ArgumentException($"--schedule takes cosine or constant, not '{o.Schedule}'.");
         if (o.ClassesPerBatch < 2 || o.SamplesPerClass < 2)
             throw new ArgumentException("--classes-per-batch and --samples-per-class must be at least 2 (negatives and positives).");
-        if (o.Embed is not ("head" or "backbone"))
-            throw new ArgumentException($"--embed takes head or backbone, not '{o.Embed}'.");
+        if (o.Embed is not ("head" or "backbone" or "backbone-and-pretrained"))
+            throw new ArgumentException($"--embed takes head, backbone or backbone-and-pretrained, not '{o.Embed}'.");
         return o;
     }
 
@@ -116,8 +118,9 @@ internal sealed record SimilarityOptions : PhotoBenchOptions
           --schedule S     cosine (per epoch) or constant (default cosine)
           --embedding-size N  (default 128)
           --classes-per-batch P, --samples-per-class K   P x K batches (default 8 x 4; P at most the training classes)
-          --embed E        head (the head's output, default) or backbone (the trained backbone's L2-normalised pooled
-                           features, EmbedBackboneFeatures: TripletEmbeddingOptions.PhotoRecipe's choice; last or all)
+          --embed E        head (the head's output, default), backbone (the trained backbone's L2-normalised pooled
+                           features) or backbone-and-pretrained (those beside the untrained ones:
+                           TripletEmbeddingOptions.PhotoRecipe's choice); the last two with last or all
           --threads T      torch threads on both sides (default 2)
           --seed S         seed on both sides (default 0)
           --seeds L        comma-separated seed of each round, cycled (default: --seed in every round)

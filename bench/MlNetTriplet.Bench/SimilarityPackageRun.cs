@@ -48,7 +48,12 @@ internal static class SimilarityPackageRun
             Loss = TripletLossKind.Margin, Mining = TripletMining.BatchHard, Margin = o.Margin,
             LearningRate = o.LearningRate, BackboneLearningRateFactor = o.BackboneLearningRateFactor, LearningRateSchedule = o.TrainerSchedule, EmbeddingSize = o.EmbeddingSize,
             ClassesPerBatch = o.ClassesPerBatch, SamplesPerClass = o.SamplesPerClass, NumberOfEpochs = o.Epochs,
-            EmbedBackboneFeatures = o.Embed == "backbone",
+            EmbeddingSource = o.Embed switch
+            {
+                "backbone" => PhotoEmbeddingSource.Backbone,
+                "backbone-and-pretrained" => PhotoEmbeddingSource.BackboneAndPretrained,
+                _ => PhotoEmbeddingSource.Head,
+            },
             // The recipe's inference batch (64 photos through the ResNet at once bounds the peak RSS).
             InferenceBatchSize = TripletEmbeddingOptions.PhotoRecipe().InferenceBatchSize,
             Seed = o.Seed, DecoderThreads = o.DecoderThreads,

@@ -125,7 +125,7 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
              $"{options.Threads} threads, seeds {options.SeedList()} (round by round), {options.Pairs} rounds per mode (order alternated), " +
              "every run in its own process");
         Line(string.Create(Inv, $"- Both sides: the CNTK ImageNet ResNet-18 of Microsoft.ML.DnnImageFeaturizer.ResNet18 (the peer loads the package's export), ") +
-             string.Create(Inv, $"pooled features -> Linear({options.EmbeddingSize}) -> L2 normalisation; retrieval with {(options.Embed == "backbone" ? "the trained backbone's L2-normalised pooled features (package EmbedBackboneFeatures; the head trains, then is left out)" : "the head's output")}; triplet margin loss {options.Margin}, batch-hard, Euclidean; ") +
+             string.Create(Inv, $"pooled features -> Linear({options.EmbeddingSize}) -> L2 normalisation; retrieval with {EmbedsWith(options.Embed)}; triplet margin loss {options.Margin}, batch-hard, Euclidean; ") +
              string.Create(Inv, $"{options.ClassesPerBatch} x {options.SamplesPerClass} batches, training photos / {options.ClassesPerBatch * options.SamplesPerClass} steps an epoch; ") +
              string.Create(Inv, $"Adam {options.LearningRate}, {options.Schedule} per epoch, backbone x {options.BackboneLearningRateFactor}; Resize(256) + CenterCrop(224), RandomResizedCrop(224) + flip when the backbone trains. ") +
              "`frozen` = FrozenBackbone (features once, then the head), `last` = FineTuneLastBlocks with 1 block (layer4), `all` = FineTuneAll.");
@@ -167,4 +167,12 @@ internal sealed class SimilarityReport(SimilarityOptions options, MachineInfo ma
         Line($"Every figure is defined in bench/README.md; all runs and per-epoch details are in {options.Name}.json.");
         return md.ToString();
     }
+
+    private static string EmbedsWith(string embed) => embed switch
+    {
+        "backbone" => "the trained backbone's L2-normalised pooled features (package PhotoEmbeddingSource.Backbone; the head trains, then is left out)",
+        "backbone-and-pretrained" => "the trained backbone's L2-normalised pooled features beside the untrained ones, each scaled by 1/sqrt(2) " +
+            "(package PhotoEmbeddingSource.BackboneAndPretrained; the head trains, then is left out)",
+        _ => "the head's output",
+    };
 }

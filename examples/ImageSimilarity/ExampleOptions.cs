@@ -14,6 +14,7 @@ internal sealed record ExampleOptions
     public int? Epochs { get; init; }
     public TripletLossKind Loss { get; init; } = TripletLossKind.Margin;
     public int? EmbeddingSize { get; init; }
+    public PhotoEmbeddingSource? Embed { get; init; }
     public double? Margin { get; init; }
     public TripletMining? Mining { get; init; }
     public double? LearningRate { get; init; }
@@ -36,7 +37,7 @@ internal sealed record ExampleOptions
         on the first half of the class folders (in sorted order), then searched among the photos of the other half,
         which training never saw. Defaults: the package's TripletEmbeddingOptions.PhotoRecipe() (last block fine-tuned
         under a 512-d projection head, batch-hard triplets, margin 0.2, Adam 1e-4 cosine, 5 epochs; the model embeds
-        with the fine-tuned backbone's pooled features); each option below overrides one part. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
+        with the fine-tuned backbone's pooled features beside the untrained ones); each option below overrides one part. Retrieval (MAP@R, P@1) is measured against the untrained backbone's pooled
         features on the same photos; a gallery of queries with their nearest neighbours and a UMAP map are drawn.
 
         usage: dotnet run --project examples/ImageSimilarity -c Release -- [options]
@@ -52,8 +53,11 @@ internal sealed record ExampleOptions
           --epochs N            training epochs (default 30 frozen, 5 fine-tuning)
           --loss NAME           margin (default: triplet margin loss, batch-hard mining), contrastive,
                                 multi-similarity, proxy-anchor
-          --embedding-size N    the head's size (default 512); the embedding is the backbone's pooled features,
-                                except with --mode frozen, where it is the head's output
+          --embedding-size N    the head's size (default 512)
+          --embed WHAT          what the trained model embeds with: backbone-and-pretrained (default: the fine-tuned
+                                and the untrained backbone's pooled features side by side, 1,024 values), backbone
+                                (the fine-tuned features alone), head (the head's output; the only choice, and the
+                                default, with --mode frozen)
           --margin M            the margin loss's margin (default 0.2)
           --mining NAME         triplets of the margin loss: batch-hard (default), semi-hard, batch-all, none
           --learning-rate LR    Adam's learning rate (default 0.0001)
@@ -88,6 +92,7 @@ internal sealed record ExampleOptions
                 "--epochs" => o with { Epochs = Number(1) },
                 "--loss" => o with { Loss = ParseLoss(Value()) },
                 "--embedding-size" => o with { EmbeddingSize = Number(2) },
+                "--embed" => o with { Embed = ParseEmbed(Value()) },
                 "--margin" => o with { Margin = CommandLine.Double(arg, Value(), 0) },
                 "--mining" => o with { Mining = ParseMining(Value()) },
                 "--learning-rate" => o with { LearningRate = CommandLine.Double(arg, Value(), double.Epsilon) },
@@ -120,6 +125,14 @@ internal sealed record ExampleOptions
         "multi-similarity" => TripletLossKind.MultiSimilarity,
         "proxy-anchor" => TripletLossKind.ProxyAnchor,
         _ => throw new ArgumentException($"--loss takes margin, contrastive, multi-similarity or proxy-anchor, not '{text}'."),
+    };
+
+    private static PhotoEmbeddingSource ParseEmbed(string text) => text switch
+    {
+        "head" => PhotoEmbeddingSource.Head,
+        "backbone" => PhotoEmbeddingSource.Backbone,
+        "backbone-and-pretrained" => PhotoEmbeddingSource.BackboneAndPretrained,
+        _ => throw new ArgumentException($"--embed takes backbone-and-pretrained, backbone or head, not '{text}'."),
     };
 
     private static TripletMining ParseMining(string text) => text switch

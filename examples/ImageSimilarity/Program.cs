@@ -57,7 +57,8 @@ var embedderOptions = TripletEmbeddingOptions.PhotoRecipe();
 embedderOptions.LabelColumnName = "LabelKey";
 embedderOptions.BackboneMode = options.Mode;
 // A frozen backbone does not train: the head's output is the embedding then.
-embedderOptions.EmbedBackboneFeatures = options.Mode != TransferMode.FrozenBackbone;
+embedderOptions.EmbeddingSource = options.Embed
+    ?? (options.Mode == TransferMode.FrozenBackbone ? PhotoEmbeddingSource.Head : embedderOptions.EmbeddingSource);
 embedderOptions.FineTuneBlocks = options.Mode == TransferMode.FineTuneLastBlocks ? options.Blocks : null;
 embedderOptions.Loss = options.Loss;
 // Mining picks triplets for the margin loss only: the recipe's is dropped for the other losses, a --mining given with
@@ -80,7 +81,7 @@ if (options.BackboneLearningRateFactor is double factor)
 if (options.Schedule is LearningRateSchedule schedule)
     embedderOptions.LearningRateSchedule = schedule;
 Console.WriteLine();
-Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {embedderOptions.EmbeddingSize}-d head{(embedderOptions.EmbedBackboneFeatures ? " (training only: the backbone's pooled features embed)" : "")}, " +
+Console.WriteLine($"ResNet-18 (ImageNet), mode {options.ModeName}, loss {options.Loss} (margin {embedderOptions.Margin}, lr {embedderOptions.LearningRate}, {embedderOptions.LearningRateSchedule}), {embedderOptions.EmbeddingSize}-d head{EmbedsWith(embedderOptions.EmbeddingSource)}, " +
     $"{embedderOptions.ClassesPerBatch} x {embedderOptions.SamplesPerClass} photos a batch, {embedderOptions.NumberOfEpochs} epochs, seed {options.Seed}.");
 var clock = Stopwatch.StartNew();
 TripletEmbeddingTransformer embedder;
@@ -188,7 +189,7 @@ ClassifierReport.WriteMetricsJson(Path.Combine(output, "metrics.json"), new
     backbone_learning_rate_factor = embedderOptions.BackboneLearningRateFactor,
     schedule = embedderOptions.LearningRateSchedule.ToString(),
     head_size = embedderOptions.EmbeddingSize,
-    embedding = embedderOptions.EmbedBackboneFeatures ? "backbone pooled features" : "head",
+    embedding = embedderOptions.EmbeddingSource.ToString(),
     embedding_size = embedder.EmbeddingSize,
     epochs = embedderOptions.NumberOfEpochs,
     seed = options.Seed,
@@ -207,3 +208,10 @@ return reproduced ? 0 : 1;
 static List<string> Neighbors(IDataView searched) =>
     searched.GetColumn<VBuffer<ReadOnlyMemory<char>>>("NeighborIds")
         .SelectMany(ids => ids.DenseValues().Select(id => id.ToString())).ToList();
+
+static string EmbedsWith(PhotoEmbeddingSource source) => source switch
+{
+    PhotoEmbeddingSource.Backbone => " (training only: the backbone's pooled features embed)",
+    PhotoEmbeddingSource.BackboneAndPretrained => " (training only: the fine-tuned and the untrained backbone's pooled features embed)",
+    _ => "",
+};

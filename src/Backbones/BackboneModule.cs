@@ -112,9 +112,18 @@ internal sealed class BackboneModule : Module<Tensor, Tensor>, IOnnxExportable
     }
 
     /// <summary>The normalisation, then every block (the channels-last layout is libtorch's business, not the graph's).</summary>
-    public string ExportOnnx(OnnxGraphWriter onnx, string input) =>
-        _blocks.Aggregate(OnnxLayers.Export(onnx, NormalizationName, _normalize, input),
-            (x, block) => OnnxLayers.Export(onnx, block.Name, block.Block, x));
+    public string ExportOnnx(OnnxGraphWriter onnx, string input) => ExportThrough(onnx, input, _blocks.Count - 1);
+
+    /// <summary>The nodes of <see cref="ForwardThrough"/>.</summary>
+    public string ExportThrough(OnnxGraphWriter onnx, string input, int lastBlock) =>
+        ExportBlocks(onnx, OnnxLayers.Export(onnx, NormalizationName, _normalize, input), 0, CheckBlock(lastBlock, 0, nameof(lastBlock)));
+
+    /// <summary>The nodes of <see cref="ForwardFrom"/>.</summary>
+    public string ExportFrom(OnnxGraphWriter onnx, string features, int firstBlock) =>
+        ExportBlocks(onnx, features, CheckBlock(firstBlock, 1, nameof(firstBlock)), _blocks.Count - 1);
+
+    private string ExportBlocks(OnnxGraphWriter onnx, string input, int first, int last) =>
+        _blocks.Take(last + 1).Skip(first).Aggregate(input, (x, block) => OnnxLayers.Export(onnx, block.Name, block.Block, x));
 
     /// <summary>Runs blocks <paramref name="firstBlock"/>.. on <paramref name="features"/>, the output of block
     /// <paramref name="firstBlock"/> - 1.</summary>

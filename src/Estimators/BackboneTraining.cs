@@ -56,7 +56,7 @@ internal sealed record BackboneTraining(PretrainedBackbone? Backbone, TransferMo
         if (Mode == TransferMode.FineTuneLastBlocks)
             check.Accepts(tuned <= blocks, nameof(FineTuneBlocks), tuned,
                 $"at most {blocks}, the blocks of backbone '{backbone.Spec.Name}' ({string.Join(", ", backbone.BlockNames)}); FineTuneAll trains them all");
-        int firstTrained = Mode == TransferMode.FineTuneAll ? 0 : blocks - tuned;
+        int firstTrained = FirstTrainedBlock(blocks);
         var trained = Enumerable.Range(firstTrained, blocks - firstTrained)
             .SelectMany(i => backbone.Block(i).parameters()).ToList();
         var frozen = Enumerable.Range(0, firstTrained).Select(backbone.Block).ToList();
@@ -64,6 +64,10 @@ internal sealed record BackboneTraining(PretrainedBackbone? Backbone, TransferMo
             [new ParameterGroup(network.Head.parameters().ToList(), 1),
              new ParameterGroup(trained, BackboneLearningRateFactor)], frozen);
     }
+
+    /// <summary>The first of a backbone's <paramref name="blocks"/> blocks that trains when the backbone is not frozen
+    /// (the blocks before it keep their pretrained weights).</summary>
+    public int FirstTrainedBlock(int blocks) => Mode == TransferMode.FineTuneAll ? 0 : blocks - (FineTuneBlocks ?? 1);
 
     /// <summary>Frozen backbone: every photo's pooled features, computed once (the slow part, reported as
     /// <see cref="TrainingPhase.Preparing"/>) and held on <paramref name="device"/> with the labels, for the head to train on.</summary>

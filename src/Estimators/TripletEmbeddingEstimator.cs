@@ -42,8 +42,9 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
     private TripletEmbeddingTransformer FitVectors(IDataView trainData, IDataView? validationData, Device device, int seed)
     {
         var o = TrainerOptions;
-        OptionChecks.For(o).Compatible(!o.EmbedBackboneFeatures, nameof(o.EmbedBackboneFeatures), true, nameof(o.FeatureColumnName),
-            o.FeatureColumnName, "false: a network on vectors has no pretrained backbone whose features could be the embedding");
+        OptionChecks.For(o).Compatible(o.EmbeddingSource == PhotoEmbeddingSource.Head, nameof(o.EmbeddingSource), o.EmbeddingSource,
+            nameof(o.FeatureColumnName), o.FeatureColumnName,
+            "Head: a network on vectors has no pretrained backbone whose features could be the embedding");
         var (spec, classCount) = CheckSchema(trainData.Schema);
         if (validationData is not null)
         {
@@ -137,11 +138,16 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
                 history = Train(network, data.Train, data.Validation, settings.Parts(network, OptionChecks.For(o)), classCount,
                     device, seed);
             }
-            if (o.EmbedBackboneFeatures)
-                (network, head) = WithoutProjection(network, device);
+            int? pretrainedFrom = null;
+            if (o.EmbeddingSource != PhotoEmbeddingSource.Head)
+            {
+                if (o.EmbeddingSource == PhotoEmbeddingSource.BackboneAndPretrained)
+                    pretrainedFrom = settings.FirstTrainedBlock(network.Backbone.BlockNames.Count);
+                (network, head) = WithoutProjection(network, pretrainedFrom is null ? null : backbone, pretrainedFrom ?? 0, device);
+            }
             var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, null,
                 o.InferenceBatchSize, o.Device, history,
-                new TripletEmbeddingTransformer.PhotoNetwork(backbone.Spec, o.BackboneMode, head, data.Skipped.Count));
+                new TripletEmbeddingTransformer.PhotoNetwork(backbone.Spec, o.BackboneMode, head, data.Skipped.Count, pretrainedFrom));
             return new TripletEmbeddingTransformer(description, network);
         }
         catch
@@ -151,14 +157,27 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
         }
     }
 
-    /// <summary>The trained backbone under a head without the linear layer (the pooled features, normalised); the
-    /// trained network, projection head and all, is disposed.</summary>
-    private static (TransferNetwork, EmbeddingHeadSpec) WithoutProjection(TransferNetwork trained, Device device)
+    /// <summary>The trained backbone under a head without the linear layer (the pooled features, normalised), with
+    /// <paramref name="pretrained"/>'s untrained blocks <paramref name="firstTrainedBlock"/>.. beside it when given;
+    /// the trained network, projection head and all, is disposed.</summary>
+    private static (TransferNetwork, EmbeddingHeadSpec) WithoutProjection(TransferNetwork trained, PretrainedBackbone? pretrained,
+        int firstTrainedBlock, Device device)
     {
         var backbone = trained.Backbone;
         var head = new EmbeddingHeadSpec(backbone.FeatureChannels, backbone.FeatureChannels, BatchNorm: false, Activation: null,
             Normalize: true, Project: false);
-        var features = new TransferNetwork(BackboneModule.Create(backbone.Spec), head);
+        var original = pretrained is null ? null : BackboneModule.Load(pretrained);
+        TransferNetwork features;
+        try
+        {
+            features = original is null ? new TransferNetwork(BackboneModule.Create(backbone.Spec), head)
+                : new TransferNetwork(BackboneModule.Create(backbone.Spec), head, original, firstTrainedBlock);
+        }
+        catch
+        {
+            original?.Dispose();
+            throw;
+        }
         try
         {
             features.to(device);

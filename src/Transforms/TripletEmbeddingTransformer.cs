@@ -54,7 +54,7 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
     internal sealed record Description(string FeatureColumnName, string OutputColumnName, EmbeddingNetworkSpec? Network,
         int InferenceBatchSize, string Device, TrainingHistory? History, PhotoNetwork? Photos = null) : ISavedOptions
     {
-        public int EmbeddingSize() => Photos?.Head.EmbeddingSize ?? Network!.EmbeddingSize;
+        public int EmbeddingSize() => Photos?.EmbeddingSize ?? Network!.EmbeddingSize;
 
         public long[] RowShape() => Photos?.Backbone.Geometry.Shape.Dims ?? Network!.RowShape;
 
@@ -73,15 +73,28 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
         }
     }
 
-    /// <summary>A photo embedding network: the backbone (its weights are in the zip), how it was trained, the head.</summary>
-    internal sealed record PhotoNetwork(BackboneSpec Backbone, TransferMode Mode, EmbeddingHeadSpec Head, int SkippedImageCount)
+    /// <summary>A photo embedding network: the backbone (its weights are in the zip), how it was trained, the head;
+    /// with <paramref name="PretrainedFrom"/>, the pretrained weights of blocks PretrainedFrom.. beside the trained ones
+    /// (<see cref="PhotoEmbeddingSource.BackboneAndPretrained"/>; absent from zips written before it existed).</summary>
+    internal sealed record PhotoNetwork(BackboneSpec Backbone, TransferMode Mode, EmbeddingHeadSpec Head, int SkippedImageCount,
+        int? PretrainedFrom = null)
     {
+        public int EmbeddingSize => PretrainedFrom is null ? Head.EmbeddingSize : 2 * Head.EmbeddingSize;
+
         public void Check(OptionChecks check)
         {
             check.Required(Backbone, nameof(Backbone), "the backbone's description").Validate();
             check.Defined(Mode, "BackboneMode");
             check.Required(Head, "head", "the embedding head's description").Check(check);
+            check.Accepts(PretrainedFrom is null or >= 0, nameof(PretrainedFrom), PretrainedFrom, "null or a block index");
+            check.Compatible(PretrainedFrom is null || (!Head.Project && !Head.BatchNorm && Head.Activation is null), nameof(PretrainedFrom),
+                PretrainedFrom, "Head.Project", Head.Project, "null unless the head has no weights (the pooled features, normalised)");
         }
+
+        /// <summary>The network the weights load into.</summary>
+        public TransferNetwork Create() => PretrainedFrom is { } shared
+            ? new TransferNetwork(BackboneModule.Create(Backbone), Head, BackboneModule.Create(Backbone), shared)
+            : new TransferNetwork(BackboneModule.Create(Backbone), Head);
     }
 
     /// <summary>Name of the input column.</summary>
@@ -142,7 +155,7 @@ public sealed class TripletEmbeddingTransformer : NetworkTransformer
     {
         var d = Format.LoadDescription<Description>(ctx);
         return d.Photos is { } photos
-            ? new TripletEmbeddingTransformer(d, Format.LoadNetwork(ctx, new TransferNetwork(BackboneModule.Create(photos.Backbone), photos.Head), d.Device))
+            ? new TripletEmbeddingTransformer(d, Format.LoadNetwork(ctx, photos.Create(), d.Device))
             : new TripletEmbeddingTransformer(d, Format.LoadNetwork(ctx, new EmbeddingNetwork(d.Network!), d.Device));
     });
 }

@@ -106,7 +106,7 @@ public sealed class InputErrorTests : TempFolderTests
         string output = Path.Combine(Folder, "out");
         var run = CliProcess.Run("embeddings", "--dataset", CliData.Caltech101, "--holdout-classes", "3", "--embedding-size", "32", "-o", output);
         AssertOneLine(run, "--embedding-size 32 sizes a trained head's output");
-        StringAssert.Contains(run.Error, "512 pooled features");
+        StringAssert.Contains(run.Error, "pooled features beside its untrained ones");
         Assert.IsFalse(run.Output.Contains("epoch", StringComparison.OrdinalIgnoreCase), "nothing should have trained: " + run);
         Assert.IsFalse(File.Exists(Path.Combine(output, "model.zip")), "no model");
     }

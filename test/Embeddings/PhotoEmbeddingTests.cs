@@ -157,6 +157,7 @@ public sealed class PhotoEmbeddingTests
             o.NumberOfEpochs = 1;
             o.ClassesPerBatch = 4;
             o.ProgressCallback = p => phases.Add(p.Phase);
+            o.EmbeddingSource = PhotoEmbeddingSource.Backbone;
         })).Fit(train);
         var before = original.state_dict();
         var after = ((TransferNetwork)tuned.Network).Backbone.state_dict();
@@ -169,6 +170,10 @@ public sealed class PhotoEmbeddingTests
                 Assert.IsTrue(same, $"{name} is frozen");
         }
         Assert.AreEqual(TransferMode.FineTuneLastBlocks, tuned.BackboneMode);
+        // PhotoEmbeddingSource.Backbone: the trained backbone's 512 pooled features embed, normalised; no head.
+        Assert.AreEqual(512, tuned.EmbeddingSize);
+        var embedding = tuned.Transform(train).GetColumn<float[]>("Embedding").First();
+        Assert.AreEqual(1.0, Math.Sqrt(embedding.Sum(v => (double)v * v)), 1e-5, "unit length");
         Assert.IsTrue(double.IsFinite(tuned.History!.Epochs[0].TrainLoss));
         Assert.DoesNotContain(TrainingPhase.Preparing, phases, "no feature cache while the backbone trains");
     }

@@ -8,8 +8,8 @@ namespace MlNetTriplet.Tests.Embeddings;
 /// <summary><see cref="TripletEmbeddingOptions.PhotoRecipe"/> on the metric-learning protocol, small: trained on three
 /// Caltech 101 classes (ant, butterfly, dragonfly; 90 photos), it must retrieve among the photos of the other three
 /// (pizza, starfish, sunflower), which it never saw, better than the untrained backbone's pooled features by Euclidean
-/// distance (the baseline); the model
-/// (the fine-tuned backbone's pooled features, no head) saves and loads to the same embeddings and exports to ONNX.</summary>
+/// distance (the baseline); the model (the fine-tuned backbone's pooled features beside the untrained ones, no
+/// head) saves and loads to the same embeddings and exports to ONNX.</summary>
 [TestClass]
 public sealed class PhotoRecipeTests
 {
@@ -39,6 +39,7 @@ public sealed class PhotoRecipeTests
             LabelColumnName = "LabelKey", NumberOfEpochs = 1, BatchSize = 4, FeaturesColumnName = "Pooled", Seed = 0,
         }).Fit(keys.Transform(four));
         var untrained = ml.Embeddings().Evaluate(backbone.Transform(heldOut), "Pooled", "Label");
+        var pooled = backbone.Transform(heldOut).GetColumn<float[]>("Pooled").ToArray();
 
         // Measured (seed 0, 2026-12-07): untrained P@1 0.989, MAP@R 0.854; the recipe 1.000, 0.937 (the plain defaults, a
         // frozen backbone with margin 1 semi-hard triplets: 0.967, 0.722). Not asserted against the untrained features
@@ -52,10 +53,21 @@ public sealed class PhotoRecipeTests
         var reloaded = loaded.Transform(heldOut).GetColumn<float[]>("Embedding").ToArray();
         for (int i = 0; i < saved.Length; i++)
             CollectionAssert.AreEqual(saved[i], reloaded[i], $"photo {i}");
+
+        // The second half is the untrained backbone's features, L2-normalised and scaled by 1/sqrt(2): the pretrained
+        // branch really holds the pretrained weights, not the fine-tuned ones; the first half moved away from them.
+        float half = (float)(1 / Math.Sqrt(2));
+        for (int i = 0; i < saved.Length; i++)
+        {
+            float norm = (float)Math.Sqrt(pooled[i].Sum(v => (double)v * v));
+            var expectedHalf = pooled[i].Select(v => v / norm * half).ToArray();
+            Assert.IsLessThan(1e-5, expectedHalf.Zip(saved[i][512..], (a, b) => Math.Abs(a - b)).Max(), $"photo {i}'s untrained half");
+            Assert.IsGreaterThan(1e-2, expectedHalf.Zip(saved[i][..512], (a, b) => Math.Abs(a - b)).Max(), $"photo {i}'s fine-tuned half");
+        }
         (loaded as IDisposable)?.Dispose();
         Directory.Delete(Path.GetDirectoryName(zip)!, recursive: true);
 
-        // ONNX: the graph without the head embeds prepared pixels as the transformer embeds the files.
+        // ONNX: the graph without the head (both branches) embeds prepared pixels as the transformer embeds the files.
         var few = photos.Where(p => !trainClasses.Contains(p.Label)).Where((_, i) => i % 15 == 0).ToList();
         var expected = OnnxFiles.Flat(embedder.Transform(ml.Data.LoadFromEnumerable(few)).GetColumn<float[]>("Embedding"));
         var (model, _) = OnnxFiles.ExportNetwork(ml, embedder);
@@ -65,7 +77,7 @@ public sealed class PhotoRecipeTests
         OnnxChecker.AssertValid(model);
 
         Assert.AreEqual(TransferMode.FineTuneLastBlocks, embedder.BackboneMode);
-        Assert.AreEqual(512, embedder.EmbeddingSize);
+        Assert.AreEqual(1024, embedder.EmbeddingSize);
         Assert.IsGreaterThanOrEqualTo(untrained.PrecisionAt1, trained.PrecisionAt1, $"trained {trained}; untrained {untrained}");
         Assert.IsGreaterThan(untrained.MeanAveragePrecisionAtR + 0.04, trained.MeanAveragePrecisionAtR,
             $"trained {trained}; untrained {untrained}");

@@ -52,10 +52,10 @@ public sealed class TripletInputErrorTests
     }
 
     [TestMethod]
-    public void EmbedBackboneFeatures_OnVectors_IsRejectedBeforeTraining()
+    public void EmbeddingFromTheBackbone_OnVectors_IsRejectedBeforeTraining()
     {
-        var e = Fit(Fashion(60), Options(o => { o.EmbedBackboneFeatures = true; o.BackboneMode = TransferMode.FineTuneAll; }));
-        StringAssert.Contains(e.Message, "Option TripletEmbeddingOptions.EmbedBackboneFeatures is true");
+        var e = Fit(Fashion(60), Options(o => { o.EmbeddingSource = PhotoEmbeddingSource.Backbone; o.BackboneMode = TransferMode.FineTuneAll; }));
+        StringAssert.Contains(e.Message, "Option TripletEmbeddingOptions.EmbeddingSource is Backbone");
         StringAssert.Contains(e.Message, "no pretrained backbone");
     }
 

@@ -30,7 +30,7 @@ internal static class EmbeddingsCommand
         var size = new Option<int?>("--embedding-size")
         {
             Description = $"Values per embedding (the trained head's output). Default {EmbeddingsScenario.DefaultEmbeddingSize}. " +
-                "Photos with --holdout-classes embed with the fine-tuned ResNet-18's 512 pooled features instead, and take no --embedding-size.",
+                "Photos with --holdout-classes embed with the fine-tuned ResNet-18's pooled features beside its untrained ones (1,024 values) instead, and take no --embedding-size.",
             CustomParser = NumberFlags.Optional<int>("a whole number"),
         };
         var imageSize = new Option<int?>("--image-size")

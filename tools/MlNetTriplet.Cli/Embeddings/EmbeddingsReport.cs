@@ -31,7 +31,7 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingData data, Tripl
         string baselineName = baseline.Name;
         var report = new HtmlReport("Image embeddings",
             $"{Path.GetFileName(data.Source)}: {data.Classes.Count} classes, " +
-            (options.EmbedBackboneFeatures ? "the ImageNet ResNet-18 fine-tuned for classes it does not see, against its untrained features"
+            (options.EmbeddingSource != PhotoEmbeddingSource.Head ? "the ImageNet ResNet-18 fine-tuned for classes it does not see, against its untrained features"
                 : photos ? "an embedding head on the ImageNet ResNet-18 against the ResNet-18's own features" : "a triplet-loss network against raw pixels") +
             (data.HeldOutClasses > 0 ? $", measured on {data.HeldOutClasses} classes never trained on" : ""));
 
@@ -76,7 +76,7 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingData data, Tripl
 
         report.Section("settings", "Settings").Facts(Settings(model, history));
 
-        LearningCurves(report, run, network, options.EmbedBackboneFeatures ? "ResNet-18, last block fine-tuned"
+        LearningCurves(report, run, network, options.EmbeddingSource != PhotoEmbeddingSource.Head ? "ResNet-18, last block fine-tuned"
             : photos ? "Embedding head on the ResNet-18" : "Triplet network");
 
         report.Section("umap", "UMAP map of the test embeddings")
@@ -119,9 +119,12 @@ internal sealed class EmbeddingsReport(RunContext run, EmbeddingData data, Tripl
         bool photos = data.Network == EmbeddingNetwork.ResNet18;
         string normalised = model.IsNormalized ? ", L2-normalised" : "";
         var cnn = model.Architecture;
-        string networkText = options.EmbedBackboneFeatures
+        string networkText = options.EmbeddingSource != PhotoEmbeddingSource.Head
             ? $"ImageNet ResNet-18, its last block fine-tuned under a linear projection head to {options.EmbeddingSize} values that serves training only; " +
-                $"the embedding is the fine-tuned network's own {model.EmbeddingSize} pooled features{normalised}, which keep more of what tells unseen classes apart"
+                (options.EmbeddingSource == PhotoEmbeddingSource.BackboneAndPretrained
+                    ? $"the embedding ({model.EmbeddingSize} values) is the fine-tuned network's own pooled features beside the untrained network's, each L2-normalised: " +
+                        "the fine-tuned half keeps more of what tells unseen classes apart than the head, the untrained half what training did not touch"
+                    : $"the embedding is the fine-tuned network's own {model.EmbeddingSize} pooled features{normalised}, which keep more of what tells unseen classes apart")
             : photos
             ? $"ImageNet ResNet-18 ({(model.BackboneMode == TransferMode.FrozenBackbone ? "frozen: its pooled features computed once per photo" : "fine-tuned")}), then a linear embedding head to {model.EmbeddingSize} values{normalised}"
             : cnn is null ? "MLP" : $"CNN: {string.Join(", ", cnn.Blocks.Select(b => $"conv {b.Filters} {b.KernelSize}x{b.KernelSize}"))}, " +

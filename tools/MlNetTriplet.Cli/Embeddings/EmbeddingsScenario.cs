@@ -97,7 +97,7 @@ internal sealed class EmbeddingsScenario(string dataset, int? embeddingSize, int
 
     /// <summary>Whether the embeddings are for classes training does not see: photos with --holdout-classes, which
     /// train with <see cref="TripletEmbeddingOptions.PhotoRecipe"/> and embed with the fine-tuned ResNet-18's pooled
-    /// features (512 values).</summary>
+    /// features beside the untrained ones (1,024 values).</summary>
     internal static bool ForUnseenClasses(EmbeddingData data) => data.Network == EmbeddingNetwork.ResNet18 && data.HeldOutClasses > 0;
 
     /// <summary>The estimator's options: the semi-hard recipe; for photos the ResNet-18 (the default backbone, frozen)
@@ -110,7 +110,7 @@ internal sealed class EmbeddingsScenario(string dataset, int? embeddingSize, int
         bool recipe = ForUnseenClasses(data);
         if (recipe && embeddingSize is int size)
             throw new InputException($"--embedding-size {size} sizes a trained head's output; with --holdout-classes on photos the embedding is the fine-tuned " +
-                "ResNet-18's own 512 pooled features (the head trains only), so leave --embedding-size out.");
+                "ResNet-18's own pooled features beside its untrained ones (1,024 values; the head trains only), so leave --embedding-size out.");
         int smallestClass = data.Train.GetColumn<string>(EmbeddingData.ClassColumn).GroupBy(c => c).Min(g => g.Count());
         bool validate = smallestClass * ValidationFraction >= (photos ? SamplesPerClass : 2);
         var options = recipe ? TripletEmbeddingOptions.PhotoRecipe() : new TripletEmbeddingOptions
