@@ -155,7 +155,9 @@ public sealed class TripletEmbeddingOptions : NetworkTrainingOptions
     /// <summary>Threads decoding photos during training. Default null: a quarter of the cores, at least one.</summary>
     public int? DecoderThreads { get; set; }
 
-    /// <summary>Size of the embedding (the network's last linear layer). Default 256.</summary>
+    /// <summary>Size of the embedding (the network's last linear layer); with an <see cref="EmbeddingSource"/> other
+    /// than <see cref="PhotoEmbeddingSource.Head"/>, the size of the head that trains only (the embedding then has the
+    /// backbone's width, or twice it). Default 256.</summary>
     public int EmbeddingSize { get; set; } = 256;
 
     /// <summary>Photos: what the fitted model embeds with. The head learns what separates the training classes and
