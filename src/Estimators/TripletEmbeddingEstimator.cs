@@ -143,7 +143,7 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
             {
                 if (o.EmbeddingSource == PhotoEmbeddingSource.BackboneAndPretrained)
                     pretrainedFrom = settings.FirstTrainedBlock(network.Backbone.BlockNames.Count);
-                (network, head) = WithoutProjection(network, pretrainedFrom is null ? null : backbone, pretrainedFrom ?? 0, device);
+                (network, head) = WithoutProjection(network, backbone, pretrainedFrom, device);
             }
             var description = new TripletEmbeddingTransformer.Description(o.FeatureColumnName, o.OutputColumnName, null,
                 o.InferenceBatchSize, o.Device, history,
@@ -158,20 +158,20 @@ public sealed class TripletEmbeddingEstimator : NetworkEstimator<TripletEmbeddin
     }
 
     /// <summary>The trained backbone under a head without the linear layer (the pooled features, normalised), with
-    /// <paramref name="pretrained"/>'s untrained blocks <paramref name="firstTrainedBlock"/>.. beside it when given;
-    /// the trained network, projection head and all, is disposed.</summary>
-    private static (TransferNetwork, EmbeddingHeadSpec) WithoutProjection(TransferNetwork trained, PretrainedBackbone? pretrained,
-        int firstTrainedBlock, Device device)
+    /// <paramref name="pretrained"/>'s untrained blocks <paramref name="pretrainedFrom"/>.. beside it when that is
+    /// set; the trained network, projection head and all, is disposed.</summary>
+    private static (TransferNetwork, EmbeddingHeadSpec) WithoutProjection(TransferNetwork trained, PretrainedBackbone pretrained,
+        int? pretrainedFrom, Device device)
     {
         var backbone = trained.Backbone;
         var head = new EmbeddingHeadSpec(backbone.FeatureChannels, backbone.FeatureChannels, BatchNorm: false, Activation: null,
             Normalize: true, Project: false);
-        var original = pretrained is null ? null : BackboneModule.Load(pretrained);
+        var original = pretrainedFrom is null ? null : BackboneModule.Load(pretrained);
         TransferNetwork features;
         try
         {
             features = original is null ? new TransferNetwork(BackboneModule.Create(backbone.Spec), head)
-                : new TransferNetwork(BackboneModule.Create(backbone.Spec), head, original, firstTrainedBlock);
+                : new TransferNetwork(BackboneModule.Create(backbone.Spec), head, original, pretrainedFrom!.Value);
         }
         catch
         {
